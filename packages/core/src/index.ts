@@ -1,0 +1,87 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * Canonical JSON serialization (sorted keys, no whitespace), the input of every content hash.
+ *
+ * @since 0.1.0
+ */
+export * as CanonicalJson from "./CanonicalJson.js"
+
+/**
+ * SHA-256 content hashes per entity, per data set and per snapshot.
+ *
+ * @since 0.1.0
+ */
+export * as ContentHash from "./ContentHash.js"
+
+/**
+ * The hub's database: `DATABASE_URL` or the embedded PGlite default.
+ *
+ * @since 0.1.0
+ */
+export * as Database from "./Database.js"
+
+/**
+ * PGlite behind a loopback socket, for the embedded default.
+ *
+ * @since 0.1.0
+ */
+export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
+
+/**
+ * Branded ids and the derivation of hub ids from upstream ids.
+ *
+ * @since 0.1.0
+ */
+export * as Ids from "./Ids.js"
+
+/**
+ * The canonical `Location` schema and its parts.
+ *
+ * @since 0.1.0
+ */
+export * as Location from "./Location.js"
+
+/**
+ * A location with its resources and prices, and its normalization.
+ *
+ * @since 0.1.0
+ */
+export * as LocationSnapshot from "./LocationSnapshot.js"
+
+/**
+ * Versioned schema migrations in the `spacesync` schema.
+ *
+ * @since 0.1.0
+ */
+export * as Migrations from "./Migrations.js"
+
+/**
+ * Money as decimal strings at the currency's ISO 4217 minor unit.
+ *
+ * @since 0.1.0
+ */
+export * as Money from "./Money.js"
+
+/**
+ * The canonical `Price` schema.
+ *
+ * @since 0.1.0
+ */
+export * as Price from "./Price.js"
+
+/**
+ * The canonical `Resource` schema.
+ *
+ * @since 0.1.0
+ */
+export * as Resource from "./Resource.js"
+
+/**
+ * Current and past snapshots of every location, with hashes and versions.
+ *
+ * @since 0.1.0
+ */
+export * as SnapshotStore from "./SnapshotStore.js"

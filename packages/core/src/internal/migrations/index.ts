@@ -1,0 +1,5 @@
+import type { Migration } from "../../Migrations.js"
+import m0001 from "./0001_snapshot_store.js"
+
+/** @internal Core's migrations, in order. Append only: never edit one that has shipped. */
+export const coreMigrations: ReadonlyArray<Migration> = [m0001]

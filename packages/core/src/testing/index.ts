@@ -1,0 +1,20 @@
+/**
+ * Test support for code built on spacesync: databases per test file, and (with the sync engine) the
+ * adapter conformance kit.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A fresh, migrated database per test file, on the local server or an in-memory PGlite.
+ *
+ * @since 0.1.0
+ */
+export * as TestDatabase from "./TestDatabase.js"
+
+/**
+ * Deterministic canonical sample data.
+ *
+ * @since 0.1.0
+ */
+export * as Fixtures from "./Fixtures.js"

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either, ParseResult, Schema } from "effect"
+import * as Ids from "../src/Ids.js"
+import * as Location from "../src/Location.js"
+import * as LocationSnapshot from "../src/LocationSnapshot.js"
+import * as Money from "../src/Money.js"
+import * as Price from "../src/Price.js"
+import * as Fixtures from "../src/testing/Fixtures.js"
+
+const issues = (schema: Schema.Schema<any, any>, input: unknown) => {
+  const result = Schema.decodeUnknownEither(schema, { errors: "all" })(input)
+  if (Either.isRight(result)) throw new Error("expected a decode error")
+  return ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => ({
+    path: issue.path.join("."),
+    message: issue.message
+  }))
+}
+
+const accountId = "acc_test" as Ids.AccountId
+const source = Fixtures.locationSource("L1")
+const locationInput = { id: Ids.entityId(accountId, "location", "L1"), ...source.location }
+const priceInput = {
+  id: Ids.entityId(accountId, "price", "P1"),
+  locationId: locationInput.id,
+  ...source.prices[0]!,
+  appliesTo: { resourceKinds: ["hot_desk"] }
+}
+
+describe("Money", () => {
+  it("normalizes amounts to the currency's minor unit", () => {
+    expect(Money.make("175", "EUR")).toEqual({ amount: "175.00", currency: "EUR" })
+    expect(Money.make("175.5", "EUR").amount).toBe("175.50")
+    expect(Money.make("1500", "JPY").amount).toBe("1500")
+    expect(Money.make("1500.00", "JPY").amount).toBe("1500")
+    expect(Money.make("1.25", "BHD").amount).toBe("1.250")
+    expect(Money.make("007.10", "EUR").amount).toBe("7.10")
+    expect(Money.make("-0.00", "EUR").amount).toBe("0.00")
+    expect(Money.make("12.34", "XCG").amount).toBe("12.34")
+  })
+
+  it("rejects floats, malformed amounts, excess precision and unknown currencies, naming the path", () => {
+    expect(issues(Money.Money, { amount: 175.5, currency: "EUR" })).toEqual([
+      { path: "amount", message: "Expected string, actual 175.5" }
+    ])
+    expect(issues(Money.Money, { amount: "1e3", currency: "EUR" })[0]!.path).toBe("amount")
+    expect(issues(Money.Money, { amount: "1.005", currency: "EUR" })[0]).toMatchObject({
+      path: "amount",
+      message: expect.stringContaining("at most 2 fraction digit")
+    })
+    expect(issues(Money.Money, { amount: "10", currency: "EURO" })).toEqual([
+      { path: "currency", message: "Expected an ISO 4217 currency code, got \"EURO\"" }
+    ])
+    expect(issues(Money.Money, { amount: "1.5", currency: "JPY" })[0]!.path).toBe("amount")
+  })
+
+  it("knows the minor units of the ISO 4217 list", () => {
+    expect(Money.minorUnits("EUR")).toBe(2)
+    expect(Money.minorUnits("JPY")).toBe(0)
+    expect(Money.minorUnits("KWD")).toBe(3)
+    expect(Money.minorUnits("CLF")).toBe(4)
+    expect(Money.minorUnits("XAU")).toBeUndefined()
+    expect(Money.minorUnits("EURO")).toBeUndefined()
+  })
+})
+
+describe("Location and Price decoding", () => {
+  it("decodes a valid location and price", () => {
+    expect(Schema.decodeUnknownSync(Location.Location)(locationInput).name).toBe("Workspace L1")
+    expect(Schema.decodeUnknownSync(Price.Price)(priceInput).amount).toEqual({ amount: "10.50", currency: "EUR" })
+  })
+
+  it("names the path of a float amount in a price", () => {
+    expect(issues(Price.Price, { ...priceInput, amount: { amount: 10.5, currency: "EUR" } })).toEqual([
+      { path: "amount.amount", message: "Expected string, actual 10.5" }
+    ])
+  })
+
+  it("names the path of an unknown currency", () => {
+    expect(issues(Location.Location, { ...locationInput, currency: "EURO" })).toEqual([
+      { path: "currency", message: "Expected an ISO 4217 currency code, got \"EURO\"" }
+    ])
+    expect(issues(Price.Price, { ...priceInput, amount: { amount: "10", currency: "EURO" } })[0]!.path).toBe(
+      "amount.currency"
+    )
+  })
+
+  it("names the path of an unknown country code", () => {
+    expect(issues(Location.Location, { ...locationInput, address: { city: "Nowhere", countryCode: "XX" } })).toEqual([
+      { path: "address.countryCode", message: "Expected an ISO 3166-1 alpha-2 country code, got \"XX\"" }
+    ])
+  })
+
+  it("names the path of a non-IANA time zone", () => {
+    expect(issues(Location.Location, { ...locationInput, timezone: "Mars/Base" })).toContainEqual({
+      path: "timezone",
+      message: "Expected an IANA time zone, got \"Mars/Base\""
+    })
+    expect(Location.isIanaTimeZone("+01:00")).toBe(false)
+    expect(Location.isIanaTimeZone("Europe/London")).toBe(true)
+    expect(Location.isIanaTimeZone("UTC")).toBe(true)
+    expect(Schema.decodeUnknownSync(Location.Location)({ ...locationInput, timezone: null }).timezone).toBeNull()
+  })
+
+  it("rejects ids of the wrong kind", () => {
+    expect(issues(Price.Price, { ...priceInput, locationId: "res_abc" })[0]!.path).toBe("locationId")
+  })
+})
+
+describe("hub ids", () => {
+  it("derives the same id for the same (account, kind, externalId) and different ones otherwise", () => {
+    const a = Ids.entityId("acc_1" as Ids.AccountId, "location", "42")
+    expect(Ids.entityId("acc_1" as Ids.AccountId, "location", "42")).toBe(a)
+    expect(a).toMatch(/^loc_[0-9a-z]{26}$/)
+    expect(Ids.entityId("acc_2" as Ids.AccountId, "location", "42")).not.toBe(a)
+    expect(Ids.entityId("acc_1" as Ids.AccountId, "location", "43")).not.toBe(a)
+    expect(Ids.entityId("acc_1" as Ids.AccountId, "resource", "42")).toMatch(/^res_/)
+    expect(Ids.entityId("acc_1" as Ids.AccountId, "price", "42")).toMatch(/^prc_/)
+  })
+})
+
+describe("LocationSnapshot.fromSource", () => {
+  it("assigns hub ids and resolves price references by externalId", () => {
+    const decoded = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)(source)
+    const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(accountId, decoded))
+    const room = snapshot.resources.find((r) => r.externalId === "L1-r0")!
+    expect(room.id).toBe(Ids.entityId(accountId, "resource", "L1-r0"))
+    expect(room.locationId).toBe(snapshot.location.id)
+    const rate = snapshot.prices.find((p) => p.externalId === "L1-p0")!
+    expect(rate.appliesTo.resourceIds).toEqual([room.id])
+    expect(Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshot)(snapshot)).toEqual(snapshot)
+  })
+
+  it("reports unknown resource references and duplicate externalIds with their path", () => {
+    const decoded = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)(source)
+    const dangling = { ...decoded, prices: [{ ...decoded.prices[0]!, appliesTo: { resourceIds: ["nope"] } }] }
+    expect(LocationSnapshot.fromSource(accountId, dangling)).toEqual(Either.left({
+      path: ["prices", 0, "appliesTo", "resourceIds", 0],
+      message: "Unknown resource externalId \"nope\""
+    }))
+    const twice = { ...decoded, resources: [decoded.resources[0]!, decoded.resources[0]!] }
+    expect(Either.getLeft(LocationSnapshot.fromSource(accountId, twice))).toEqual(
+      expect.objectContaining({ value: expect.objectContaining({ path: ["resources", 1, "externalId"] }) })
+    )
+  })
+})
