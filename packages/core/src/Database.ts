@@ -18,7 +18,9 @@ import * as Migrations from "./Migrations.js"
  */
 export const DatabaseConfig = Config.all({
   url: Config.option(Config.redacted("DATABASE_URL")).pipe(
-    Config.withDescription("PostgreSQL connection string; unset: the embedded database")
+    // An empty value counts as unset, as shells and .env files often leave it.
+    Config.map(Option.filter((url) => Redacted.value(url).trim() !== "")),
+    Config.withDescription("PostgreSQL connection string; unset or empty: the embedded database")
   ),
   dataDir: Config.string("SPACESYNC_DATA_DIR").pipe(
     Config.withDefault(".spacesync"),

@@ -1,0 +1,73 @@
+import { Effect, Schedule } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import * as Net from "node:net"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const bin = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../bin/spacesync.mjs")
+
+/** A free TCP port on loopback. */
+export const freePort = Effect.async<number>((resume) => {
+  const server = Net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const { port } = server.address() as Net.AddressInfo
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+export interface HubProcess {
+  readonly url: string
+  readonly child: ChildProcess
+  readonly output: () => string
+}
+
+/**
+ * Runs `spacesync <args>` as a child process (as a user would) and, for `start`, waits until `/readyz`
+ * answers 200. The process is stopped with SIGTERM when the scope closes.
+ */
+export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string> = ["start"]) =>
+  Effect.gen(function*() {
+    const port = yield* freePort
+    let output = ""
+    const child = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const child = spawn(process.execPath, [bin, ...args], {
+          env: { ...process.env, DATABASE_URL: "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        child.stdout!.on("data", (chunk) => (output += chunk))
+        child.stderr!.on("data", (chunk) => (output += chunk))
+        return child
+      }),
+      (child) =>
+        Effect.async<void>((resume) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
+          child.once("exit", () => resume(Effect.void))
+          child.kill("SIGTERM")
+        }).pipe(Effect.timeoutOption("20 seconds"))
+    )
+    const url = `http://127.0.0.1:${port}`
+    yield* Effect.tryPromise((signal) => fetch(`${url}/readyz`, { signal })).pipe(
+      Effect.timeout("2 seconds"),
+      Effect.filterOrFail((res) => res.status === 200),
+      Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("45 seconds"))),
+      Effect.orElse(() => Effect.dieMessage(`hub did not become ready:\n${output}`)),
+      Effect.raceFirst(Effect.async<never>((resume) => {
+        child.once("exit", (code) => resume(Effect.dieMessage(`hub exited with ${code}:\n${output}`)))
+      }))
+    )
+    return { url, child, output: () => output } satisfies HubProcess
+  })
+
+/** Runs `spacesync <args>` to completion and returns its exit code and output. */
+export const runCli = (env: Record<string, string>, args: ReadonlyArray<string>) =>
+  Effect.async<{ readonly code: number | null; readonly output: string }>((resume) => {
+    let output = ""
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, DATABASE_URL: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    child.stdout.on("data", (chunk) => (output += chunk))
+    child.stderr.on("data", (chunk) => (output += chunk))
+    child.on("exit", (code) => resume(Effect.succeed({ code, output })))
+  })
