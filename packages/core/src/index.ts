@@ -3,6 +3,20 @@
  */
 
 /**
+ * The adapter contract: what an author writes to connect a management system.
+ *
+ * @since 0.1.0
+ */
+export * as Adapter from "./Adapter.js"
+
+/**
+ * The typed error of adapters, with a reason core acts on.
+ *
+ * @since 0.1.0
+ */
+export * as AdapterError from "./AdapterError.js"
+
+/**
  * Canonical JSON serialization (sorted keys, no whitespace), the input of every content hash.
  *
  * @since 0.1.0
@@ -29,6 +43,13 @@ export * as Database from "./Database.js"
  * @since 0.1.0
  */
 export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
+
+/**
+ * The event log, ordered by a cursor that never skips, and its fan-out hook.
+ *
+ * @since 0.1.0
+ */
+export * as EventLog from "./EventLog.js"
 
 /**
  * Branded ids and the derivation of hub ids from upstream ids.
@@ -78,6 +99,13 @@ export * as Price from "./Price.js"
  * @since 0.1.0
  */
 export * as Resource from "./Resource.js"
+
+/**
+ * AES-256-GCM encryption at rest with keys derived from `SPACESYNC_SECRET_KEY`.
+ *
+ * @since 0.1.0
+ */
+export * as SecretBox from "./SecretBox.js"
 
 /**
  * Current and past snapshots of every location, with hashes and versions.

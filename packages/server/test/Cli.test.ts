@@ -47,7 +47,7 @@ describe("spacesync start", () => {
       const { url } = yield* TestDatabase.createDatabase
       const migrate = yield* runCli({ DATABASE_URL: url }, ["migrate"])
       expect(migrate.code).toBe(0)
-      expect(migrate.output).toContain("Applied 1 migration(s)")
+      expect(migrate.output).toContain(`Applied ${Migrations.core.migrations.length} migration(s)`)
       const again = yield* runCli({ DATABASE_URL: url }, ["migrate"])
       expect(again.output).toContain("Database is up to date")
       const hub = yield* spawnHub({ DATABASE_URL: url })
@@ -59,7 +59,7 @@ describe("spacesync start", () => {
         await client.end()
         return result.rows
       })
-      expect(rows).toEqual([{ set_name: "core", id: 1 }])
+      expect(rows).toEqual(Migrations.core.migrations.map((m) => ({ set_name: "core", id: m.id })))
     }), 120_000)
 })
 
@@ -80,7 +80,7 @@ describe("readiness", () => {
           reason: "MigrationsPending",
           detail: expect.stringContaining("core/1")
         })
-        expect(yield* Migrations.run(migrationSets)).toHaveLength(1)
+        expect((yield* Migrations.run(migrationSets)).length).toBeGreaterThan(0)
         const after = yield* client.get("/readyz")
         expect(after.status).toBe(200)
       }))
