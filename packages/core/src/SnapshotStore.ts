@@ -29,6 +29,8 @@ export interface SnapshotSummary {
   readonly version: number
   readonly hash: ContentHash.Hash
   readonly deleted: boolean
+  /** The last sync recorded an error for this location (see `SyncEngine`). */
+  readonly syncError: boolean
 }
 
 /** A stored location: its current snapshot and everything known about it. @since 0.1.0 */
@@ -108,6 +110,7 @@ const Row = Schema.Struct({
   entity_hashes: Schema.Record({ key: Schema.String, value: Schema.String }),
   snapshot: Schema.parseJson(LocationSnapshot.LocationSnapshot),
   deleted: Schema.Boolean,
+  sync_error: Schema.Boolean,
   updated_at: Schema.DateTimeUtcFromDate
 })
 
@@ -126,7 +129,8 @@ const SummaryRow = Schema.Struct({
   external_id: Schema.String,
   version: Schema.Number,
   hash: Schema.String,
-  deleted: Schema.Boolean
+  deleted: Schema.Boolean,
+  sync_error: Schema.Boolean
 })
 
 const toHead = (row: typeof HeadRow.Type): Omit<StoredSnapshot, "snapshot"> => ({
@@ -138,6 +142,7 @@ const toHead = (row: typeof HeadRow.Type): Omit<StoredSnapshot, "snapshot"> => (
   hashes: { location: row.location_hash, resources: row.resources_hash, prices: row.prices_hash },
   entityHashes: row.entity_hashes,
   deleted: row.deleted,
+  syncError: row.sync_error,
   updatedAt: row.updated_at
 })
 
@@ -159,7 +164,7 @@ export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
 
   const columns = sql`location_id, account_id, external_id, version, hash, location_hash, resources_hash,
-    prices_hash, entity_hashes, deleted_at is not null as deleted, updated_at`
+    prices_hash, entity_hashes, deleted_at is not null as deleted, sync_error is not null as sync_error, updated_at`
 
   const findRow = SqlSchema.findOne({
     Request: LocationId,
@@ -175,7 +180,8 @@ export const make = Effect.gen(function*() {
     Request: AccountId,
     Result: SummaryRow,
     execute: (accountId) =>
-      sql`select location_id, external_id, version, hash, deleted_at is not null as deleted
+      sql`select location_id, external_id, version, hash, deleted_at is not null as deleted,
+          sync_error is not null as sync_error
           from spacesync.locations where account_id = ${accountId}`
   })
 
@@ -194,7 +200,8 @@ export const make = Effect.gen(function*() {
           externalId: row.external_id,
           version: row.version,
           hash: row.hash,
-          deleted: row.deleted
+          deleted: row.deleted,
+          syncError: row.sync_error
         }))
       ),
       Effect.orDie,
@@ -223,7 +230,8 @@ export const make = Effect.gen(function*() {
             externalId: row.external_id,
             version: row.version,
             hash: row.hash,
-            deleted: false
+            deleted: false,
+            syncError: false
           }
         } as const
       }
@@ -249,7 +257,8 @@ export const make = Effect.gen(function*() {
           external_id = excluded.external_id, version = excluded.version, hash = excluded.hash,
           location_hash = excluded.location_hash, resources_hash = excluded.resources_hash,
           prices_hash = excluded.prices_hash, entity_hashes = excluded.entity_hashes,
-          snapshot = excluded.snapshot, deleted_at = null, updated_at = now()
+          snapshot = excluded.snapshot, deleted_at = null, sync_error = null, sync_error_at = null,
+          updated_at = now()
         returning updated_at`
       yield* sql`insert into spacesync.location_versions ${
         sql.insert({ location_id: locationId, version, hash: hashes.hash, snapshot: text, deleted: false })
@@ -267,6 +276,7 @@ export const make = Effect.gen(function*() {
           entityHashes: hashes.entities,
           snapshot,
           deleted: false,
+          syncError: false,
           updatedAt: DateTime.unsafeFromDate(row!.updated_at)
         }
       } as const

@@ -104,7 +104,8 @@ const suite = (name: string, database: Layer.Layer<SqlClient.SqlClient>) =>
             externalId: "L1",
             version: 2,
             hash: deleted.hash,
-            deleted: true
+            deleted: true,
+            syncError: false
           }])
           const back = yield* store.save(accountId, snapshot)
           expect(back._tag === "Saved" && [back.current.version, back.current.deleted]).toEqual([3, false])

@@ -18,3 +18,17 @@ export * as TestDatabase from "./TestDatabase.js"
  * @since 0.1.0
  */
 export * as Fixtures from "./Fixtures.js"
+
+/**
+ * An in-memory upstream and its adapter.
+ *
+ * @since 0.1.0
+ */
+export * as MemoryUpstream from "./MemoryUpstream.js"
+
+/**
+ * The sync engine and its services on a fresh test database.
+ *
+ * @since 0.1.0
+ */
+export * as TestEngine from "./TestEngine.js"

@@ -1,0 +1,267 @@
+/**
+ * Upstream accounts: one set of credentials for one management system, owned by an operator. Credentials
+ * are validated against the adapter's schema when the account is created and stored encrypted
+ * (`SecretBox`, bound to the account id). Each account carries its polling schedule and the outcome of
+ * its last sync.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Context, DateTime, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import { Adapters, type UnknownAdapter } from "./Adapters.js"
+import { AccountId, makeAccountId, OperatorId } from "./Ids.js"
+import { SecretBox } from "./SecretBox.js"
+
+/** The counts of one sync run. @since 0.1.0 */
+export const SyncCounts = Schema.Struct({
+  listed: Schema.Number,
+  created: Schema.Number,
+  updated: Schema.Number,
+  deleted: Schema.Number,
+  unchanged: Schema.Number,
+  failed: Schema.Number
+})
+/** @since 0.1.0 */
+export type SyncCounts = typeof SyncCounts.Type
+
+/** @since 0.1.0 */
+export const SyncOutcome = Schema.Literal("succeeded", "partial", "failed", "refused")
+/** @since 0.1.0 */
+export type SyncOutcome = typeof SyncOutcome.Type
+
+/** The last sync of an account. @since 0.1.0 */
+export interface LastSync {
+  readonly outcome: SyncOutcome
+  readonly startedAt: DateTime.Utc
+  readonly finishedAt: DateTime.Utc
+  readonly durationMillis: number
+  readonly counts: SyncCounts
+  readonly error: string | null
+}
+
+/** @since 0.1.0 */
+export interface Account {
+  readonly accountId: AccountId
+  readonly operatorId: OperatorId | null
+  readonly name: string
+  readonly adapter: string
+  readonly pollIntervalSeconds: number
+  readonly status: "active" | "paused"
+  readonly pausedReason: string | null
+  readonly lastSync: Option.Option<LastSync>
+  readonly createdAt: DateTime.Utc
+}
+
+/**
+ * The credentials do not match the adapter's schema.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {
+  adapter: Schema.String,
+  message: Schema.String,
+  errors: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+}) {}
+
+/**
+ * No account with that id (for that operator).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
+  accountId: Schema.String
+}) {}
+
+/** What creating an account takes. @since 0.1.0 */
+export interface NewAccount {
+  readonly operatorId?: OperatorId | undefined
+  readonly name: string
+  readonly adapter: string
+  /** Plain data, validated against the adapter's credentials schema. */
+  readonly credentials: unknown
+  readonly pollIntervalSeconds?: number | undefined
+}
+
+/** Default polling interval. @since 0.1.0 */
+export const defaultPollIntervalSeconds = 300
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, {
+  readonly create: (input: NewAccount) => Effect.Effect<Account, InvalidCredentials | UnknownAdapter>
+  /** An account; with `operatorId`, only if it belongs to that operator. */
+  readonly get: (accountId: AccountId, operatorId?: OperatorId) => Effect.Effect<Option.Option<Account>>
+  readonly list: (operatorId?: OperatorId) => Effect.Effect<ReadonlyArray<Account>>
+  /** The decrypted, decoded credentials of an account, as its adapter's schema types them. */
+  readonly credentials: (
+    accountId: AccountId
+  ) => Effect.Effect<{ readonly account: Account; readonly credentials: unknown }, AccountNotFound | UnknownAdapter>
+  /** Pauses polling with a reason (e.g. upstream credentials rejected). */
+  readonly pause: (accountId: AccountId, reason: string) => Effect.Effect<void>
+  /** Resumes a paused account and schedules a sync now. */
+  readonly resume: (accountId: AccountId) => Effect.Effect<void, AccountNotFound>
+  readonly delete: (accountId: AccountId, operatorId?: OperatorId) => Effect.Effect<void, AccountNotFound>
+}>() {}
+
+const Row = Schema.Struct({
+  account_id: AccountId,
+  operator_id: Schema.NullOr(OperatorId),
+  name: Schema.String,
+  adapter: Schema.String,
+  credentials: Schema.String,
+  poll_interval_seconds: Schema.Number,
+  status: Schema.Literal("active", "paused"),
+  paused_reason: Schema.NullOr(Schema.String),
+  last_sync_outcome: Schema.NullOr(SyncOutcome),
+  last_sync_started_at: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  last_sync_finished_at: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  last_sync_duration_ms: Schema.NullOr(Schema.Number),
+  last_sync_counts: Schema.NullOr(SyncCounts),
+  last_sync_error: Schema.NullOr(Schema.String),
+  created_at: Schema.DateTimeUtcFromDate
+})
+
+const toAccount = (row: typeof Row.Type): Account => ({
+  accountId: row.account_id,
+  operatorId: row.operator_id,
+  name: row.name,
+  adapter: row.adapter,
+  pollIntervalSeconds: row.poll_interval_seconds,
+  status: row.status,
+  pausedReason: row.paused_reason,
+  lastSync: row.last_sync_outcome !== null && row.last_sync_started_at !== null && row.last_sync_finished_at !== null
+    ? Option.some({
+      outcome: row.last_sync_outcome,
+      startedAt: row.last_sync_started_at,
+      finishedAt: row.last_sync_finished_at,
+      durationMillis: row.last_sync_duration_ms ?? 0,
+      counts: row.last_sync_counts ?? { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 },
+      error: row.last_sync_error
+    })
+    : Option.none(),
+  createdAt: row.created_at
+})
+
+/** Paths and messages of a decode failure. @since 0.1.0 */
+export const issuesOf = (error: ParseResult.ParseError) =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message
+  }))
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const adapters = yield* Adapters
+  const box = yield* SecretBox
+
+  const columns = sql`account_id, operator_id, name, adapter, credentials, poll_interval_seconds, status,
+    paused_reason, last_sync_outcome, last_sync_started_at, last_sync_finished_at, last_sync_duration_ms,
+    last_sync_counts, last_sync_error, created_at`
+
+  const findOne = SqlSchema.findOne({
+    Request: Schema.Struct({ accountId: AccountId, operatorId: Schema.NullOr(OperatorId) }),
+    Result: Row,
+    execute: ({ accountId, operatorId }) =>
+      sql`select ${columns} from spacesync.accounts where account_id = ${accountId}
+          ${operatorId === null ? sql`` : sql`and operator_id = ${operatorId}`}`
+  })
+
+  const get = (accountId: AccountId, operatorId?: OperatorId) =>
+    findOne({ accountId, operatorId: operatorId ?? null }).pipe(Effect.map(Option.map(toAccount)), Effect.orDie)
+
+  const create = (input: NewAccount) =>
+    Effect.gen(function*() {
+      const adapter = yield* adapters.get(input.adapter)
+      const credentials = yield* Schema.decodeUnknown(adapter.credentials, {
+        onExcessProperty: "error",
+        errors: "all"
+      })(
+        input.credentials
+      ).pipe(
+        Effect.mapError((error) =>
+          new InvalidCredentials({
+            adapter: adapter.id,
+            message: `Invalid credentials for adapter "${adapter.id}"`,
+            errors: issuesOf(error).map((i) => ({
+              ...i,
+              path: i.path === "" ? "credentials" : `credentials.${i.path}`
+            }))
+          })
+        )
+      )
+      const encoded = yield* Schema.encode(adapter.credentials)(credentials).pipe(Effect.orDie)
+      const accountId = makeAccountId()
+      const pollIntervalSeconds = input.pollIntervalSeconds ?? defaultPollIntervalSeconds
+      yield* sql`insert into spacesync.accounts ${
+        sql.insert({
+          account_id: accountId,
+          operator_id: input.operatorId ?? null,
+          name: input.name,
+          adapter: adapter.id,
+          credentials: box.encrypt("credentials", JSON.stringify(encoded), accountId),
+          poll_interval_seconds: pollIntervalSeconds
+        })
+      }`.pipe(Effect.orDie)
+      return Option.getOrThrow(yield* get(accountId))
+    }).pipe(Effect.withSpan("Accounts.create"))
+
+  const list = (operatorId?: OperatorId) =>
+    SqlSchema.findAll({
+      Request: Schema.NullOr(OperatorId),
+      Result: Row,
+      execute: (op) =>
+        sql`select ${columns} from spacesync.accounts ${op === null ? sql`` : sql`where operator_id = ${op}`}
+            order by created_at, account_id`
+    })(operatorId ?? null).pipe(Effect.map((rows) => rows.map(toAccount)), Effect.orDie)
+
+  const credentials = (accountId: AccountId) =>
+    Effect.gen(function*() {
+      const row = yield* findOne({ accountId, operatorId: null }).pipe(
+        Effect.orDie,
+        Effect.flatten,
+        Effect.mapError(() => new AccountNotFound({ accountId }))
+      )
+      const adapter = yield* adapters.get(row.adapter)
+      const plaintext = yield* box.decrypt("credentials", row.credentials, accountId).pipe(Effect.orDie)
+      const decoded = yield* Schema.decodeUnknown(Schema.parseJson(adapter.credentials))(plaintext).pipe(Effect.orDie)
+      return { account: toAccount(row), credentials: decoded }
+    })
+
+  const pause = (accountId: AccountId, reason: string) =>
+    sql`update spacesync.accounts set status = 'paused', paused_reason = ${reason}, paused_at = now(),
+        updated_at = now() where account_id = ${accountId}`.pipe(Effect.asVoid, Effect.orDie)
+
+  const resume = (accountId: AccountId) =>
+    sql<{ account_id: string }>`update spacesync.accounts set status = 'active', paused_reason = null,
+        paused_at = null, next_sync_at = now(), updated_at = now()
+        where account_id = ${accountId} returning account_id`.pipe(
+      Effect.orDie,
+      Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void)
+    )
+
+  const remove = (accountId: AccountId, operatorId?: OperatorId) =>
+    sql<{ account_id: string }>`delete from spacesync.accounts where account_id = ${accountId}
+        ${operatorId === undefined ? sql`` : sql`and operator_id = ${operatorId}`} returning account_id`.pipe(
+      Effect.orDie,
+      Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void)
+    )
+
+  return Accounts.of({ create, get, list, credentials, pause, resume, delete: remove })
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Accounts, never, SqlClient.SqlClient | Adapters | SecretBox> = Layer.effect(
+  Accounts,
+  make
+)

@@ -1,0 +1,245 @@
+/**
+ * When accounts sync. Each account polls at its `pollIntervalSeconds` with ±10 % jitter; "sync now"
+ * requests (upstream webhooks, the operator API) are coalesced into the next run.
+ *
+ * Exclusivity: an account is synced under a row lease (`lease_owner`, `lease_expires_at`) taken with
+ * `FOR UPDATE SKIP LOCKED`, renewed while the run lasts and taken over by another process once it expires
+ * (its holder died). So runs of one account never overlap, in one process or across several hub
+ * processes on one database.
+ *
+ * Coalescing: a request sets `sync_requested_at` (and accumulates the named locations, or "all"). Claiming
+ * an account moves the pending request into the run and clears it, so a request that arrives during a
+ * run is not lost: it triggers exactly one more run.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient } from "@effect/sql"
+import { Config, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
+import { randomBytes } from "node:crypto"
+import { AccountNotFound } from "./Accounts.js"
+import type { AccountId } from "./Ids.js"
+import { SyncEngine, type SyncError, type SyncReport } from "./SyncEngine.js"
+
+/**
+ * The account is being synced by another run and did not become free in time.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SyncBusy extends Schema.TaggedError<SyncBusy>()("SyncBusy", {
+  accountId: Schema.String,
+  message: Schema.String
+}) {}
+
+/** @since 0.1.0 */
+export interface SchedulerOptions {
+  /** How often to look for due accounts. */
+  readonly tick: Duration.DurationInput
+  /** How long a lease lasts without renewal. */
+  readonly leaseDuration: Duration.DurationInput
+  /** Accounts synced at once by this process. */
+  readonly concurrency: number
+  /** How long `syncNow` waits for a running sync of the same account. */
+  readonly busyTimeout: Duration.DurationInput
+}
+
+/** @since 0.1.0 */
+export const defaultOptions: SchedulerOptions = {
+  tick: "1 second",
+  leaseDuration: "60 seconds",
+  concurrency: 4,
+  busyTimeout: "60 seconds"
+}
+
+/** @since 0.1.0 */
+export const SchedulerConfig: Config.Config<SchedulerOptions> = Config.all({
+  tick: Config.duration("SPACESYNC_SCHEDULER_TICK").pipe(Config.withDefault(Duration.decode(defaultOptions.tick))),
+  leaseDuration: Config.duration("SPACESYNC_SYNC_LEASE").pipe(
+    Config.withDefault(Duration.decode(defaultOptions.leaseDuration))
+  ),
+  concurrency: Config.integer("SPACESYNC_SYNC_ACCOUNTS_CONCURRENCY").pipe(
+    Config.withDefault(defaultOptions.concurrency)
+  ),
+  busyTimeout: Config.succeed(defaultOptions.busyTimeout)
+})
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Scheduler extends Context.Tag("@spacesync/core/Scheduler")<Scheduler, {
+  /** The id of this process's leases. */
+  readonly owner: string
+  /** Asks for a sync of the named upstream locations (or all) as soon as possible; coalesced. */
+  readonly requestSync: (
+    accountId: AccountId,
+    locations?: ReadonlyArray<string> | "all"
+  ) => Effect.Effect<void, AccountNotFound>
+  /** Syncs now and returns the report, waiting for (not overlapping) a run already in progress. */
+  readonly syncNow: (accountId: AccountId) => Effect.Effect<SyncReport, SyncError | SyncBusy>
+  /** Claims and runs every due account once (what each tick does). Returns how many runs it started. */
+  readonly runDue: Effect.Effect<number>
+}>() {}
+
+interface Claim {
+  readonly accountId: AccountId
+  readonly locations: ReadonlyArray<string> | null
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Partial<SchedulerOptions> = {}) =>
+  Effect.gen(function*() {
+    const settings = { ...defaultOptions, ...options }
+    const sql = yield* SqlClient.SqlClient
+    const engine = yield* SyncEngine
+    const owner = `sch_${randomBytes(8).toString("hex")}`
+    const leaseMillis = Duration.toMillis(settings.leaseDuration)
+    const leaseInterval = `${leaseMillis} milliseconds`
+    // Runs belong to this scope: closing it (shutdown) interrupts them, and interrupted runs release
+    // their leases (each location is written in its own transaction, so an interrupted run is safe).
+    const runs = yield* FiberSet.make<unknown, never>()
+    let inFlight = 0
+
+    // The claimed row's request columns are read before the update clears them.
+    const claimDueWithRequests = (limit: number) =>
+      sql<{ account_id: AccountId; requested_locations: ReadonlyArray<string> | null }>`
+        with due as (
+          select account_id, requested_locations, sync_requested_at from spacesync.accounts
+          where status = 'active'
+            and (next_sync_at <= now() or sync_requested_at is not null)
+            and (lease_expires_at is null or lease_expires_at < now())
+          order by coalesce(sync_requested_at, next_sync_at)
+          limit ${limit}
+          for update skip locked
+        )
+        update spacesync.accounts a set lease_owner = ${owner},
+          lease_expires_at = now() + ${leaseInterval}::interval,
+          sync_requested_at = null, requested_locations = null
+        from due where a.account_id = due.account_id
+        returning a.account_id,
+          case when due.sync_requested_at is not null and a.next_sync_at > now() then due.requested_locations
+               else null end as requested_locations`.pipe(
+        Effect.map((rows) =>
+          rows.map((row): Claim => ({ accountId: row.account_id, locations: row.requested_locations }))
+        ),
+        Effect.orDie
+      )
+
+    const claimOne = (accountId: AccountId) =>
+      sql<{ account_id: AccountId }>`
+        update spacesync.accounts set lease_owner = ${owner},
+          lease_expires_at = now() + ${leaseInterval}::interval,
+          sync_requested_at = null, requested_locations = null
+        where account_id = ${accountId} and (lease_expires_at is null or lease_expires_at < now())
+        returning account_id`.pipe(Effect.map((rows) => rows.length > 0), Effect.orDie)
+
+    const renew = (accountId: AccountId) =>
+      sql<{ account_id: string }>`update spacesync.accounts set lease_expires_at = now() + ${leaseInterval}::interval
+        where account_id = ${accountId} and lease_owner = ${owner} returning account_id`.pipe(
+        Effect.map((rows) => rows.length > 0),
+        Effect.orDie
+      )
+
+    const release = (accountId: AccountId) =>
+      sql`update spacesync.accounts set lease_owner = null, lease_expires_at = null,
+          next_sync_at = now() + make_interval(secs => poll_interval_seconds * (0.9 + random() * 0.2))
+        where account_id = ${accountId} and lease_owner = ${owner}`.pipe(Effect.asVoid, Effect.orDie)
+
+    /** Runs a sync under the lease this process holds, renewing it meanwhile, and releases it. */
+    const runLeased = (accountId: AccountId, locations: ReadonlyArray<string> | null) =>
+      Effect.gen(function*() {
+        const renewal = yield* renew(accountId).pipe(
+          Effect.flatMap((held) =>
+            held ? Effect.void : Effect.logWarning("Lost the sync lease").pipe(Effect.annotateLogs({ accountId }))
+          ),
+          Effect.repeat(Schedule.spaced(Duration.millis(leaseMillis / 3))),
+          Effect.delay(Duration.millis(leaseMillis / 3)),
+          Effect.forkScoped
+        )
+        void renewal
+        return yield* engine.sync(accountId, locations === null ? undefined : { locations })
+      }).pipe(
+        Effect.scoped,
+        Effect.ensuring(release(accountId))
+      )
+
+    const runDue = Effect.gen(function*() {
+      const slots = settings.concurrency - inFlight
+      if (slots <= 0) return 0
+      const claims = yield* claimDueWithRequests(slots)
+      for (const claim of claims) {
+        inFlight++
+        yield* runLeased(claim.accountId, claim.locations).pipe(
+          Effect.catchAll((error) =>
+            Effect.logWarning("Sync failed").pipe(
+              Effect.annotateLogs({ accountId: claim.accountId, error: error.message })
+            )
+          ),
+          Effect.ensuring(Effect.sync(() => inFlight--)),
+          FiberSet.run(runs)
+        )
+      }
+      return claims.length
+    })
+
+    const requestSync = (accountId: AccountId, locations: ReadonlyArray<string> | "all" = "all") =>
+      sql<{ account_id: string }>`
+        update spacesync.accounts set
+          requested_locations = case
+            when ${locations === "all"} then null
+            when sync_requested_at is not null and requested_locations is null then null
+            else array(select distinct unnest(coalesce(requested_locations, '{}'::text[]) || ${
+        locations === "all" ? [] : [...locations]
+      }::text[]))
+          end,
+          sync_requested_at = coalesce(sync_requested_at, now())
+        where account_id = ${accountId} returning account_id`.pipe(
+        Effect.orDie,
+        Effect.flatMap((rows) => (rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void))
+      )
+
+    const syncNow = (accountId: AccountId) =>
+      Effect.gen(function*() {
+        const acquired = yield* claimOne(accountId).pipe(
+          Effect.filterOrFail((claimed) => claimed),
+          Effect.retry(Schedule.spaced("250 millis").pipe(Schedule.upTo(settings.busyTimeout))),
+          Effect.option
+        )
+        if (Option.isNone(acquired)) {
+          return yield* new SyncBusy({ accountId, message: `Account ${accountId} is being synced; try again later` })
+        }
+        return yield* runLeased(accountId, null)
+      })
+
+    return Scheduler.of({ owner, requestSync, syncNow, runDue })
+  })
+
+/**
+ * The scheduler service without its background loop (for processes that only serve requests).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Partial<SchedulerOptions> = {}
+): Layer.Layer<Scheduler, never, SqlClient.SqlClient | SyncEngine> => Layer.scoped(Scheduler, make(options))
+
+/**
+ * The polling loop: every tick, claim and run due accounts. Interrupted cleanly with its scope.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerLoop = (options: Partial<SchedulerOptions> = {}): Layer.Layer<never, never, Scheduler> =>
+  Layer.scopedDiscard(Effect.gen(function*() {
+    const scheduler = yield* Scheduler
+    const tick = options.tick ?? defaultOptions.tick
+    yield* scheduler.runDue.pipe(
+      Effect.catchAllCause((cause) => Effect.logError("Scheduler tick failed", cause)),
+      Effect.repeat(Schedule.spaced(tick)),
+      Effect.forkScoped
+    )
+  }))

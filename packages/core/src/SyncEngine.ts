@@ -1,0 +1,467 @@
+/**
+ * The sync engine: for one account, list its locations through the adapter, fetch and decode each
+ * snapshot, hash it, compare with the stored snapshot and, in one transaction per changed location, write
+ * the new version, its history row and its change events (which fan out in that same transaction).
+ * Unchanged data writes and emits nothing.
+ *
+ * Safety rules:
+ * - Deletions only after a complete, successful listing; a listing that would delete more than
+ *   `maxDeleteShare` of the account's known locations (and at least two) is refused and reported.
+ * - One bad location (`InvalidData`) is recorded as that location's sync error and does not stop the
+ *   others; nothing of it is written.
+ * - `Unauthorized` pauses the account and records why.
+ *
+ * The engine runs a sync when asked; `Scheduler` decides when, and makes sure only one process syncs an
+ * account at a time.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
+import {
+  Clock,
+  Config,
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  RateLimiter,
+  RcMap,
+  Schema,
+  Stream
+} from "effect"
+import { type Account, Accounts, type SyncCounts, type SyncOutcome } from "./Accounts.js"
+import type { Adapter, LocationRef, SnapshotSource } from "./Adapter.js"
+import { AdapterError } from "./AdapterError.js"
+import { Adapters } from "./Adapters.js"
+import * as ContentHash from "./ContentHash.js"
+import * as EventLog from "./EventLog.js"
+import type { AccountId, LocationId } from "./Ids.js"
+import * as LocationSnapshot from "./LocationSnapshot.js"
+import { SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
+
+/** A problem with one location in a sync run. @since 0.1.0 */
+export interface LocationError {
+  readonly externalId: string | null
+  readonly reason: AdapterError["reason"]
+  readonly message: string
+  readonly path: ReadonlyArray<string | number> | null
+}
+
+/** What a sync run did. @since 0.1.0 */
+export interface SyncReport {
+  readonly accountId: AccountId
+  readonly outcome: SyncOutcome
+  readonly startedAt: DateTime.Utc
+  readonly durationMillis: number
+  readonly counts: SyncCounts
+  /** The events this run appended, in order. */
+  readonly events: ReadonlyArray<EventLog.StoredEvent>
+  readonly errors: ReadonlyArray<LocationError>
+  /** Set when the run refused to delete locations. */
+  readonly refusedDeletions: ReadonlyArray<string>
+}
+
+/**
+ * A sync could not run, or the upstream failed it as a whole (the account's last sync records it too).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SyncError extends Schema.TaggedError<SyncError>()("SyncError", {
+  reason: Schema.Literal("AccountNotFound", "AccountPaused", "UnknownAdapter", "Adapter"),
+  accountId: Schema.String,
+  message: Schema.String,
+  adapterError: Schema.optional(AdapterError)
+}) {}
+
+/** Engine settings. @since 0.1.0 */
+export interface SyncEngineOptions {
+  /** Largest share of known locations one listing may delete (default 0.5). */
+  readonly maxDeleteShare: number
+  /** Snapshots fetched at once per account when the adapter does not say (default 4). */
+  readonly defaultConcurrency: number
+}
+
+/** @since 0.1.0 */
+export const defaultOptions: SyncEngineOptions = { maxDeleteShare: 0.5, defaultConcurrency: 4 }
+
+/** @since 0.1.0 */
+export const SyncEngineConfig: Config.Config<SyncEngineOptions> = Config.all({
+  maxDeleteShare: Config.number("SPACESYNC_MAX_DELETE_SHARE").pipe(
+    Config.validate({ message: "must be between 0 and 1", validation: (n) => n >= 0 && n <= 1 }),
+    Config.withDefault(defaultOptions.maxDeleteShare)
+  ),
+  defaultConcurrency: Config.integer("SPACESYNC_SYNC_CONCURRENCY").pipe(
+    Config.withDefault(defaultOptions.defaultConcurrency)
+  )
+})
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class SyncEngine extends Context.Tag("@spacesync/core/SyncEngine")<SyncEngine, {
+  /**
+   * Syncs an account now: all of it, or only the named upstream locations (no deletions then).
+   * The caller makes sure no other run of the same account overlaps (see `Scheduler`).
+   */
+  readonly sync: (
+    accountId: AccountId,
+    options?: { readonly locations?: ReadonlyArray<string> | undefined }
+  ) => Effect.Effect<SyncReport, SyncError>
+}>() {}
+
+type Changes = { created: Array<string>; updated: Array<string>; deleted: Array<string> }
+
+const diffIds = (
+  prefix: string,
+  before: Readonly<Record<string, string>> | undefined,
+  after: Readonly<Record<string, string>>
+): Changes => {
+  const changes: Changes = { created: [], updated: [], deleted: [] }
+  for (const [id, hash] of Object.entries(after)) {
+    if (!id.startsWith(prefix)) continue
+    const old = before?.[id]
+    if (old === undefined) changes.created.push(id)
+    else if (old !== hash) changes.updated.push(id)
+  }
+  if (before !== undefined) {
+    for (const id of Object.keys(before)) {
+      if (id.startsWith(prefix) && after[id] === undefined) changes.deleted.push(id)
+    }
+  }
+  changes.created.sort()
+  changes.updated.sort()
+  changes.deleted.sort()
+  return changes
+}
+
+const isEmpty = (c: Changes) => c.created.length === 0 && c.updated.length === 0 && c.deleted.length === 0
+
+/**
+ * The events of one new version of a location: what changed in each data set.
+ *
+ * @since 0.1.0
+ */
+export const changeEvents = (
+  previous: Option.Option<{ readonly entityHashes: Readonly<Record<string, string>>; readonly deleted: boolean }>,
+  current: StoredSnapshot
+): Array<EventLog.NewEvent> => {
+  const base = { accountId: current.accountId, locationId: current.locationId, version: current.version }
+  const before = Option.match(previous, {
+    onNone: () => undefined,
+    onSome: (p) => (p.deleted ? undefined : p.entityHashes)
+  })
+  const events: Array<EventLog.NewEvent> = []
+  if (before === undefined) {
+    events.push({
+      ...base,
+      type: "location.created",
+      changes: { created: [current.locationId], updated: [], deleted: [] }
+    })
+  } else if (before[current.locationId] !== current.entityHashes[current.locationId]) {
+    events.push({
+      ...base,
+      type: "location.updated",
+      changes: { created: [], updated: [current.locationId], deleted: [] }
+    })
+  }
+  const resources = diffIds("res_", before, current.entityHashes)
+  if (!isEmpty(resources)) events.push({ ...base, type: "resources.updated", changes: resources })
+  const prices = diffIds("prc_", before, current.entityHashes)
+  if (!isEmpty(prices)) events.push({ ...base, type: "pricing.updated", changes: prices })
+  return events
+}
+
+type Item =
+  | { readonly _tag: "Snapshot"; readonly externalId: string; readonly source: SnapshotSource }
+  | { readonly _tag: "Failed"; readonly externalId: string | null; readonly error: AdapterError }
+
+const decodeSource = Schema.decodeUnknownEither(LocationSnapshot.LocationSnapshotSource, { errors: "first" })
+
+const externalIdOf = (source: unknown): string | null => {
+  const id = (source as any)?.location?.externalId
+  return typeof id === "string" ? id : null
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Partial<SyncEngineOptions> = {}) =>
+  Effect.gen(function*() {
+    const settings = { ...defaultOptions, ...options }
+    const sql = yield* SqlClient.SqlClient
+    const store = yield* SnapshotStore
+    const log = yield* EventLog.EventLog
+    const accounts = yield* Accounts
+    const adapters = yield* Adapters
+    const context = yield* Effect.context<HttpClient.HttpClient>()
+
+    // One limiter per (account, limit), shared by all of the account's concurrent requests.
+    const limiters = yield* RcMap.make({
+      lookup: (key: string) => {
+        const [, limit, millis] = key.split("|")
+        return RateLimiter.make({ limit: Number(limit), interval: Duration.millis(Number(millis)) })
+      },
+      idleTimeToLive: "5 minutes"
+    })
+
+    const withRateLimit = <A, E, R>(
+      accountId: AccountId,
+      adapter: Adapter<any, any>,
+      effect: Effect.Effect<A, E, R>
+    ): Effect.Effect<A, E, R> => {
+      if (adapter.rateLimit === undefined) return effect
+      const key = `${accountId}|${adapter.rateLimit.limit}|${Duration.toMillis(adapter.rateLimit.interval)}`
+      return Effect.scoped(Effect.flatMap(RcMap.get(limiters, key), (limiter) => limiter(effect)))
+    }
+
+    const recordLocationError = (locationId: LocationId, error: LocationError) =>
+      sql`update spacesync.locations set sync_error = ${JSON.stringify(error)}, sync_error_at = now()
+          where location_id = ${locationId}`.pipe(Effect.orDie)
+
+    const sync = (accountId: AccountId, runOptions?: { readonly locations?: ReadonlyArray<string> | undefined }) =>
+      Effect.gen(function*() {
+        const startedMillis = yield* Clock.currentTimeMillis
+        const startedAt = DateTime.unsafeMake(startedMillis)
+        const { account, credentials } = yield* accounts.credentials(accountId).pipe(
+          Effect.mapError((error) =>
+            error._tag === "AccountNotFound"
+              ? new SyncError({ reason: "AccountNotFound", accountId, message: `No account ${accountId}` })
+              : new SyncError({ reason: "UnknownAdapter", accountId, message: error.message })
+          )
+        )
+        if (account.status === "paused") {
+          return yield* new SyncError({
+            reason: "AccountPaused",
+            accountId,
+            message: `Account ${accountId} is paused: ${account.pausedReason ?? "no reason recorded"}`
+          })
+        }
+        const adapter = yield* adapters.get(account.adapter).pipe(
+          Effect.mapError((e) => new SyncError({ reason: "UnknownAdapter", accountId, message: e.message }))
+        )
+        const limited = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
+          withRateLimit(accountId, adapter, effect).pipe(Effect.provide(context))
+
+        const known = new Map<string, SnapshotSummary>()
+        for (const summary of yield* store.summaries(accountId)) known.set(summary.externalId, summary)
+
+        const counts = { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 }
+        const events: Array<EventLog.StoredEvent> = []
+        const errors: Array<LocationError> = []
+        const seen = new Set<string>()
+
+        const fail = (externalId: string | null, error: AdapterError) =>
+          Effect.gen(function*() {
+            counts.failed++
+            const entry: LocationError = {
+              externalId,
+              reason: error.reason,
+              message: error.message,
+              path: error.path ?? null
+            }
+            errors.push(entry)
+            const stored = externalId === null ? undefined : known.get(externalId)
+            if (stored !== undefined) yield* recordLocationError(stored.locationId, entry)
+          })
+
+        const process = (item: Item) =>
+          Effect.gen(function*() {
+            if (item._tag === "Failed") return yield* fail(item.externalId, item.error)
+            const decoded = decodeSource(item.source)
+            if (Either.isLeft(decoded)) {
+              const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+              return yield* fail(
+                item.externalId,
+                new AdapterError({
+                  reason: "InvalidData",
+                  message: issue?.message ?? "Invalid snapshot",
+                  path: issue?.path.map((p) => (typeof p === "number" ? p : String(p))) ?? [],
+                  externalId: item.externalId
+                })
+              )
+            }
+            const snapshot = LocationSnapshot.fromSource(accountId, decoded.right)
+            if (Either.isLeft(snapshot)) {
+              return yield* fail(
+                item.externalId,
+                new AdapterError({
+                  reason: "InvalidData",
+                  message: snapshot.left.message,
+                  path: snapshot.left.path,
+                  externalId: item.externalId
+                })
+              )
+            }
+            const hashes = ContentHash.snapshot(snapshot.right)
+            const previous = known.get(item.externalId)
+            if (previous !== undefined && !previous.deleted && previous.hash === hashes.hash) {
+              counts.unchanged++
+              if (previous.syncError) {
+                yield* sql`update spacesync.locations set sync_error = null, sync_error_at = null
+                    where location_id = ${previous.locationId}`.pipe(Effect.orDie)
+              }
+              return
+            }
+            const written = yield* Effect.gen(function*() {
+              const result = yield* store.save(accountId, snapshot.right, hashes)
+              if (result._tag === "Unchanged") return []
+              return yield* log.append(changeEvents(result.previous, result.current))
+            }).pipe(sql.withTransaction, Effect.orDie)
+            if (previous === undefined || previous.deleted) counts.created++
+            else counts.updated++
+            events.push(...written)
+          })
+
+        const concurrency = adapter.concurrency ?? settings.defaultConcurrency
+        const targeted = runOptions?.locations !== undefined
+
+        const fetchOne = (ref: LocationRef): Effect.Effect<Item> =>
+          limited(adapter.snapshot(credentials, ref)).pipe(
+            Effect.map((source): Item => ({ _tag: "Snapshot", externalId: ref.externalId, source })),
+            Effect.catchAll((error) =>
+              error.reason === "InvalidData" || targeted
+                ? Effect.succeed<Item>({ _tag: "Failed", externalId: ref.externalId, error })
+                : Effect.fail(error)
+            )
+          ) as Effect.Effect<Item>
+
+        const items: Stream.Stream<Item, AdapterError> = targeted
+          ? Stream.fromIterable(runOptions!.locations!).pipe(
+            Stream.mapEffect((externalId) => fetchOne({ externalId }), { concurrency })
+          )
+          : adapter.snapshots !== undefined
+          ? adapter.snapshots(credentials).pipe(
+            Stream.map((element: SnapshotSource | AdapterError): Item =>
+              element instanceof AdapterError
+                ? { _tag: "Failed", externalId: element.externalId ?? null, error: element }
+                : { _tag: "Snapshot", externalId: externalIdOf(element) ?? "", source: element }
+            ),
+            Stream.provideContext(context)
+          ) as Stream.Stream<Item, AdapterError>
+          : adapter.locations(credentials).pipe(
+            Stream.provideContext(context),
+            Stream.mapEffect(fetchOne, { concurrency })
+          ) as Stream.Stream<Item, AdapterError>
+
+        const listing = yield* items.pipe(
+          Stream.tap((item) =>
+            Effect.sync(() => {
+              counts.listed++
+              if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
+            })
+          ),
+          Stream.mapEffect(process, { concurrency }),
+          Stream.runDrain,
+          Effect.either
+        )
+
+        const finish = (outcome: SyncOutcome, error: string | null, refused: ReadonlyArray<string>) =>
+          Effect.gen(function*() {
+            const finishedMillis = yield* Clock.currentTimeMillis
+            const durationMillis = finishedMillis - startedMillis
+            yield* sql`update spacesync.accounts set last_sync_outcome = ${outcome},
+                last_sync_started_at = ${new Date(startedMillis)}, last_sync_finished_at = ${new Date(finishedMillis)},
+                last_sync_duration_ms = ${durationMillis}, last_sync_counts = ${JSON.stringify(counts)},
+                last_sync_error = ${error}, updated_at = now()
+                where account_id = ${accountId}`.pipe(Effect.orDie)
+            const report: SyncReport = {
+              accountId,
+              outcome,
+              startedAt,
+              durationMillis,
+              counts: { ...counts },
+              events,
+              errors,
+              refusedDeletions: refused
+            }
+            yield* Effect.annotateCurrentSpan({ outcome, ...counts })
+            yield* Effect.logInfo("Sync finished").pipe(
+              Effect.annotateLogs({ accountId, outcome, durationMillis, ...counts })
+            )
+            return report
+          })
+
+        if (Either.isLeft(listing)) {
+          const error = listing.left
+          if (error.reason === "Unauthorized") {
+            yield* accounts.pause(accountId, `Upstream rejected the credentials: ${error.message}`)
+          }
+          yield* finish("failed", `${error.reason}: ${error.message}`, [])
+          return yield* new SyncError({
+            reason: "Adapter",
+            accountId,
+            message: `Sync failed: ${error.reason}: ${error.message}`,
+            adapterError: error
+          })
+        }
+
+        let refused: ReadonlyArray<string> = []
+        if (!targeted) {
+          const active = [...known.values()].filter((s) => !s.deleted)
+          const gone = active.filter((s) => !seen.has(s.externalId))
+          if (gone.length >= 2 && gone.length > settings.maxDeleteShare * active.length) {
+            refused = gone.map((s) => s.externalId)
+            yield* Effect.logWarning("Refused to delete locations").pipe(
+              Effect.annotateLogs({ accountId, wouldDelete: gone.length, known: active.length })
+            )
+          } else {
+            for (const summary of gone) {
+              const written = yield* Effect.gen(function*() {
+                const deleted = yield* store.markDeleted(summary.locationId)
+                if (Option.isNone(deleted)) return []
+                return yield* log.append([{
+                  type: "location.deleted",
+                  accountId,
+                  locationId: summary.locationId,
+                  version: deleted.value.version,
+                  changes: { created: [], updated: [], deleted: [summary.locationId] }
+                }])
+              }).pipe(sql.withTransaction, Effect.orDie)
+              if (written.length > 0) counts.deleted++
+              events.push(...written)
+            }
+          }
+        }
+        const outcome: SyncOutcome = refused.length > 0 ? "refused" : counts.failed > 0 ? "partial" : "succeeded"
+        return yield* finish(
+          outcome,
+          refused.length > 0
+            ? `Refused to delete ${refused.length} of ${[...known.values()].filter((s) => !s.deleted).length} locations`
+            : counts.failed > 0
+            ? `${counts.failed} location(s) failed`
+            : null,
+          refused
+        )
+      }).pipe(Effect.withSpan("SyncEngine.sync", { attributes: { accountId } }))
+
+    return SyncEngine.of({ sync })
+  })
+
+/** The engine's account (for callers that already hold one). @since 0.1.0 */
+export type { Account }
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Partial<SyncEngineOptions> = {}): Layer.Layer<
+  SyncEngine,
+  never,
+  SqlClient.SqlClient | SnapshotStore | EventLog.EventLog | Accounts | Adapters | HttpClient.HttpClient
+> => Layer.scoped(SyncEngine, make(options))
+
+/**
+ * The engine with settings from the environment (`SPACESYNC_MAX_DELETE_SHARE`, `SPACESYNC_SYNC_CONCURRENCY`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = Layer.unwrapEffect(Effect.map(SyncEngineConfig, layer))

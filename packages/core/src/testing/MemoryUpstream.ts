@@ -1,0 +1,66 @@
+/**
+ * An in-memory upstream and its adapter, for tests of code that drives syncs (engine, scheduler, server)
+ * without an HTTP simulator. Its state is plain data the test changes between syncs.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Redacted, Schema, Stream } from "effect"
+import * as Adapter from "../Adapter.js"
+import * as AdapterError from "../AdapterError.js"
+
+/** The mutable state of one in-memory upstream. @since 0.1.0 */
+export interface MemoryUpstream {
+  /** Snapshots by location externalId, in listing order. */
+  readonly locations: Map<string, Adapter.SnapshotSource>
+  /** The token the upstream accepts. */
+  token: string
+  /** When set, listing fails with this error. */
+  listingError: AdapterError.AdapterError | undefined
+  /** Snapshot reads per externalId that fail with the given error. */
+  readonly snapshotErrors: Map<string, AdapterError.AdapterError>
+  /** How many snapshot reads happened. */
+  reads: number
+}
+
+/** @since 0.1.0 */
+export const makeUpstream = (token = "good-token"): MemoryUpstream => ({
+  locations: new Map(),
+  token,
+  listingError: undefined,
+  snapshotErrors: new Map(),
+  reads: 0
+})
+
+const authorize = (upstream: MemoryUpstream, token: Redacted.Redacted<string>) =>
+  Effect.suspend(() =>
+    Redacted.value(token) === upstream.token ? Effect.void : Effect.fail(AdapterError.unauthorized("Invalid token"))
+  )
+
+/**
+ * An adapter over `upstream`, with id `id` (default "memory"); credentials `{token}`.
+ *
+ * @since 0.1.0
+ */
+export const adapter = (upstream: MemoryUpstream, id = "memory") =>
+  Adapter.make({
+    id,
+    name: "In-memory upstream",
+    credentials: Schema.Struct({ token: Schema.Redacted(Schema.NonEmptyString) }),
+    check: (credentials) => authorize(upstream, credentials.token),
+    locations: (credentials) =>
+      Stream.unwrap(Effect.gen(function*() {
+        yield* authorize(upstream, credentials.token)
+        if (upstream.listingError !== undefined) return yield* upstream.listingError
+        return Stream.fromIterable([...upstream.locations.keys()].map((externalId) => ({ externalId })))
+      })),
+    snapshot: (credentials, ref) =>
+      Effect.gen(function*() {
+        yield* authorize(upstream, credentials.token)
+        upstream.reads++
+        const error = upstream.snapshotErrors.get(ref.externalId)
+        if (error !== undefined) return yield* error
+        const source = upstream.locations.get(ref.externalId)
+        if (source === undefined) return yield* AdapterError.upstream(404, `No location ${ref.externalId}`)
+        return structuredClone(source)
+      })
+  })

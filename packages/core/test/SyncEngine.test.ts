@@ -1,0 +1,260 @@
+import { FetchHttpClient } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Option } from "effect"
+import * as Accounts from "../src/Accounts.js"
+import * as AdapterError from "../src/AdapterError.js"
+import * as EventLog from "../src/EventLog.js"
+import * as Ids from "../src/Ids.js"
+import * as SnapshotStore from "../src/SnapshotStore.js"
+import * as SyncEngine from "../src/SyncEngine.js"
+import * as Fixtures from "../src/testing/Fixtures.js"
+import * as MemoryUpstream from "../src/testing/MemoryUpstream.js"
+import * as TestEngine from "../src/testing/TestEngine.js"
+
+const upstream = MemoryUpstream.makeUpstream()
+const layer = TestEngine.layer([MemoryUpstream.adapter(upstream)]).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** A fresh account on a fresh upstream state with `n` locations L0..L(n-1). */
+const setup = (n: number) =>
+  Effect.gen(function*() {
+    upstream.locations.clear()
+    upstream.snapshotErrors.clear()
+    upstream.listingError = undefined
+    upstream.token = "good-token"
+    for (let i = 0; i < n; i++) upstream.locations.set(`L${i}`, Fixtures.locationSource(`L${i}`) as any)
+    const accounts = yield* Accounts.Accounts
+    const account = yield* accounts.create({ name: "Test", adapter: "memory", credentials: { token: "good-token" } })
+    return account.accountId
+  })
+
+const sync = (accountId: Ids.AccountId) => Effect.flatMap(SyncEngine.SyncEngine, (engine) => engine.sync(accountId))
+
+const types = (report: SyncEngine.SyncReport) => report.events.map((e) => e.type)
+
+describe("SyncEngine", () => {
+  it.layer(layer, { timeout: 60_000 })((it) => {
+    it.effect("first sync creates every location with versioned snapshots and created events", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        const report = yield* sync(accountId)
+        expect(report.outcome).toBe("succeeded")
+        expect(report.counts).toEqual({ listed: 3, created: 3, updated: 0, deleted: 0, unchanged: 0, failed: 0 })
+        expect(types(report).filter((t) => t === "location.created").length).toBe(3)
+        const l0 = Ids.entityId(accountId, "location", "L0")
+        const created = report.events.filter((e) => e.locationId === l0)
+        expect(created.map((e) => e.type)).toEqual(["location.created", "resources.updated", "pricing.updated"])
+        expect(created[1]!.changes.created).toEqual(
+          ["L0-r0", "L0-r1", "L0-r2"].map((id) => Ids.entityId(accountId, "resource", id)).sort()
+        )
+        expect(created.every((e) => e.version === 1)).toBe(true)
+        const store = yield* SnapshotStore.SnapshotStore
+        const stored = Option.getOrThrow(yield* store.get(l0))
+        expect(stored.version).toBe(1)
+        expect(stored.snapshot.location.name).toBe("Workspace L0")
+        const account = Option.getOrThrow(yield* (yield* Accounts.Accounts).get(accountId))
+        expect(Option.getOrThrow(account.lastSync)).toMatchObject({ outcome: "succeeded", counts: report.counts })
+      }))
+
+    it.effect("a second sync with no upstream change writes and emits nothing", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        yield* sync(accountId)
+        const sql = yield* SqlClient.SqlClient
+        const [before] = yield* sql<{ n: number }>`select count(*)::int as n from spacesync.location_versions`
+        const report = yield* sync(accountId)
+        expect(report.events).toEqual([])
+        expect(report.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 })
+        const [after] = yield* sql<{ n: number }>`select count(*)::int as n from spacesync.location_versions`
+        expect(after!.n).toBe(before!.n)
+      }))
+
+    it.effect("one changed price emits exactly one pricing.updated naming that price", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(2)
+        yield* sync(accountId)
+        const source = upstream.locations.get("L1") as any
+        source.prices[2].amount = { amount: "99.00", currency: "EUR" }
+        const report = yield* sync(accountId)
+        expect(report.events).toHaveLength(1)
+        expect(report.events[0]).toMatchObject({
+          type: "pricing.updated",
+          locationId: Ids.entityId(accountId, "location", "L1"),
+          version: 2,
+          changes: { created: [], updated: [Ids.entityId(accountId, "price", "L1-p2")], deleted: [] }
+        })
+        expect(report.counts).toMatchObject({ updated: 1, unchanged: 1 })
+      }))
+
+    it.effect("reports created, updated and deleted entities per data set in one version", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(1)
+        yield* sync(accountId)
+        const source = upstream.locations.get("L0") as any
+        source.location.name = "Renamed"
+        source.resources.push({ ...source.resources[0], externalId: "L0-rNEW" })
+        source.resources[1].capacity = 42
+        source.prices = source.prices.filter((p: any) => p.externalId !== "L0-p3")
+        const report = yield* sync(accountId)
+        const res = (id: string) => Ids.entityId(accountId, "resource", id)
+        expect(report.events.map((e) => [e.type, e.changes, e.version])).toEqual([
+          ["location.updated", { created: [], updated: [Ids.entityId(accountId, "location", "L0")], deleted: [] }, 2],
+          ["resources.updated", { created: [res("L0-rNEW")], updated: [res("L0-r1")], deleted: [] }, 2],
+          ["pricing.updated", { created: [], updated: [], deleted: [Ids.entityId(accountId, "price", "L0-p3")] }, 2]
+        ])
+      }))
+
+    it.effect("a location missing from a complete listing is deleted with a location.deleted event", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        yield* sync(accountId)
+        upstream.locations.delete("L2")
+        const report = yield* sync(accountId)
+        const l2 = Ids.entityId(accountId, "location", "L2")
+        expect(report.events).toHaveLength(1)
+        expect(report.events[0]).toMatchObject({
+          type: "location.deleted",
+          locationId: l2,
+          version: 2,
+          changes: { deleted: [l2] }
+        })
+        const store = yield* SnapshotStore.SnapshotStore
+        expect(Option.getOrThrow(yield* store.get(l2)).deleted).toBe(true)
+        // It comes back: created again, as a new version.
+        upstream.locations.set("L2", Fixtures.locationSource("L2") as any)
+        const back = yield* sync(accountId)
+        expect(types(back)).toEqual(["location.created", "resources.updated", "pricing.updated"])
+        expect(back.events[0]!.version).toBe(3)
+      }))
+
+    it.effect("refuses a listing that would delete more than half of the known locations", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        yield* sync(accountId)
+        upstream.locations.delete("L0")
+        upstream.locations.delete("L1")
+        const report = yield* sync(accountId)
+        expect(report.outcome).toBe("refused")
+        expect(report.events).toEqual([])
+        expect([...report.refusedDeletions].sort()).toEqual(["L0", "L1"])
+        const store = yield* SnapshotStore.SnapshotStore
+        expect((yield* store.summaries(accountId)).filter((s) => s.deleted)).toEqual([])
+        const account = Option.getOrThrow(yield* (yield* Accounts.Accounts).get(accountId))
+        expect(Option.getOrThrow(account.lastSync).error).toContain("Refused to delete 2 of 3")
+      }))
+
+    it.effect("one invalid location is recorded as its sync error; the others sync; nothing of it is written", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        yield* sync(accountId)
+        const store = yield* SnapshotStore.SnapshotStore
+        const l1 = Ids.entityId(accountId, "location", "L1")
+        const before = Option.getOrThrow(yield* store.get(l1))
+        const bad = upstream.locations.get("L1") as any
+        bad.location.name = "Changed too"
+        bad.prices[0].amount = { amount: 10.5, currency: "EUR" }
+        ;(upstream.locations.get("L2") as any).location.name = "L2 renamed"
+        const report = yield* sync(accountId)
+        expect(report.outcome).toBe("partial")
+        expect(report.errors).toEqual([{
+          externalId: "L1",
+          reason: "InvalidData",
+          message: "Expected string, actual 10.5",
+          path: ["prices", 0, "amount", "amount"]
+        }])
+        expect(types(report)).toEqual(["location.updated"])
+        const after = Option.getOrThrow(yield* store.get(l1))
+        expect(after.version).toBe(before.version)
+        expect(after.snapshot).toEqual(before.snapshot)
+        expect(after.syncError).toBe(true)
+        const sql = yield* SqlClient.SqlClient
+        const [row] = yield* sql<
+          { sync_error: any }
+        >`select sync_error from spacesync.locations where location_id = ${l1}`
+        expect(row!.sync_error).toMatchObject({ reason: "InvalidData", path: ["prices", 0, "amount", "amount"] })
+        // Fixed upstream: the error is cleared with the next version.
+        bad.prices[0].amount = { amount: "10.50", currency: "EUR" }
+        const fixed = yield* sync(accountId)
+        expect(fixed.outcome).toBe("succeeded")
+        expect(Option.getOrThrow(yield* store.get(l1)).syncError).toBe(false)
+      }))
+
+    it.effect("a failed listing changes nothing and deletes nothing", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(2)
+        yield* sync(accountId)
+        upstream.listingError = AdapterError.unavailable("connection refused")
+        const error = yield* Effect.flip(sync(accountId))
+        expect(error).toMatchObject({ _tag: "SyncError", reason: "Adapter" })
+        expect(error.adapterError?.reason).toBe("Unavailable")
+        const store = yield* SnapshotStore.SnapshotStore
+        expect((yield* store.summaries(accountId)).every((s) => !s.deleted && s.version === 1)).toBe(true)
+        const account = Option.getOrThrow(yield* (yield* Accounts.Accounts).get(accountId))
+        expect(Option.getOrThrow(account.lastSync)).toMatchObject({
+          outcome: "failed",
+          error: expect.stringContaining("Unavailable")
+        })
+        expect(account.status).toBe("active")
+      }))
+
+    it.effect("Unauthorized pauses the account with the reason", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(1)
+        upstream.token = "rotated"
+        const error = yield* Effect.flip(sync(accountId))
+        expect(error.adapterError?.reason).toBe("Unauthorized")
+        const accounts = yield* Accounts.Accounts
+        const account = Option.getOrThrow(yield* accounts.get(accountId))
+        expect(account.status).toBe("paused")
+        expect(account.pausedReason).toContain("Invalid token")
+        expect((yield* Effect.flip(sync(accountId))).reason).toBe("AccountPaused")
+        upstream.token = "good-token"
+        yield* accounts.resume(accountId)
+        expect((yield* sync(accountId)).outcome).toBe("succeeded")
+      }))
+
+    it.effect("a targeted sync reads only the named locations and never deletes", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(3)
+        yield* sync(accountId)
+        upstream.locations.delete("L2")
+        ;(upstream.locations.get("L0") as any).location.name = "New name"
+        const reads = upstream.reads
+        const engine = yield* SyncEngine.SyncEngine
+        const report = yield* engine.sync(accountId, { locations: ["L0"] })
+        expect(upstream.reads - reads).toBe(1)
+        expect(types(report)).toEqual(["location.updated"])
+        const store = yield* SnapshotStore.SnapshotStore
+        expect((yield* store.summaries(accountId)).some((s) => s.deleted)).toBe(false)
+      }))
+
+    it.effect("rejects credentials that do not match the adapter's schema, naming the path", () =>
+      Effect.gen(function*() {
+        const accounts = yield* Accounts.Accounts
+        const error = yield* Effect.flip(accounts.create({ name: "x", adapter: "memory", credentials: { token: 5 } }))
+        expect(error).toMatchObject({ _tag: "InvalidCredentials", errors: [{ path: "credentials.token" }] })
+        const extra = yield* Effect.flip(
+          accounts.create({ name: "x", adapter: "memory", credentials: { token: "a", other: 1 } })
+        )
+        expect(extra._tag).toBe("InvalidCredentials")
+        const unknown = yield* Effect.flip(accounts.create({ name: "x", adapter: "nope", credentials: {} }))
+        expect(unknown._tag).toBe("UnknownAdapter")
+        // Stored encrypted: the token is nowhere in the row.
+        const ok = yield* accounts.create({ name: "x", adapter: "memory", credentials: { token: "s3cr3t-token" } })
+        const sql = yield* SqlClient.SqlClient
+        const [row] = yield* sql<
+          { credentials: string }
+        >`select credentials from spacesync.accounts where account_id = ${ok.accountId}`
+        expect(row!.credentials).not.toContain("s3cr3t")
+      }))
+
+    it.effect("stores events in the log in order", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(1)
+        const report = yield* sync(accountId)
+        const log = yield* EventLog.EventLog
+        const stored = yield* log.forLocation(Ids.entityId(accountId, "location", "L0"))
+        expect(stored.map((e) => e.eventId)).toEqual(report.events.map((e) => e.eventId))
+      }))
+  })
+})
