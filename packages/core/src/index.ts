@@ -3,6 +3,13 @@
  */
 
 /**
+ * Upstream accounts with encrypted credentials, schedules and their last sync.
+ *
+ * @since 0.1.0
+ */
+export * as Accounts from "./Accounts.js"
+
+/**
  * The adapter contract: what an author writes to connect a management system.
  *
  * @since 0.1.0
@@ -15,6 +22,13 @@ export * as Adapter from "./Adapter.js"
  * @since 0.1.0
  */
 export * as AdapterError from "./AdapterError.js"
+
+/**
+ * The registry of adapters by id.
+ *
+ * @since 0.1.0
+ */
+export * as Adapters from "./Adapters.js"
 
 /**
  * Canonical JSON serialization (sorted keys, no whitespace), the input of every content hash.
@@ -101,6 +115,13 @@ export * as Price from "./Price.js"
 export * as Resource from "./Resource.js"
 
 /**
+ * Polling with jitter, coalesced sync requests and row leases across processes.
+ *
+ * @since 0.1.0
+ */
+export * as Scheduler from "./Scheduler.js"
+
+/**
  * AES-256-GCM encryption at rest with keys derived from `SPACESYNC_SECRET_KEY`.
  *
  * @since 0.1.0
@@ -113,3 +134,10 @@ export * as SecretBox from "./SecretBox.js"
  * @since 0.1.0
  */
 export * as SnapshotStore from "./SnapshotStore.js"
+
+/**
+ * Change detection and versioned writes for one account's sync.
+ *
+ * @since 0.1.0
+ */
+export * as SyncEngine from "./SyncEngine.js"
