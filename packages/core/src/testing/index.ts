@@ -32,3 +32,10 @@ export * as MemoryUpstream from "./MemoryUpstream.js"
  * @since 0.1.0
  */
 export * as TestEngine from "./TestEngine.js"
+
+/**
+ * A `node:http` server on 127.0.0.1 for upstream simulators and client tests.
+ *
+ * @since 0.1.0
+ */
+export * as LoopbackServer from "./LoopbackServer.js"
