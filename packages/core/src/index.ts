@@ -101,6 +101,20 @@ export * as Migrations from "./Migrations.js"
 export * as Money from "./Money.js"
 
 /**
+ * OAuth 2.0 tokens for upstream APIs (client credentials, password, refresh), cached per credential set.
+ *
+ * @since 0.1.0
+ */
+export * as OAuthTokens from "./OAuthTokens.js"
+
+/**
+ * Paginated upstream listings as Streams: page numbers, cursors and `Link` headers.
+ *
+ * @since 0.1.0
+ */
+export * as Pagination from "./Pagination.js"
+
+/**
  * The canonical `Price` schema.
  *
  * @since 0.1.0
@@ -141,3 +155,10 @@ export * as SnapshotStore from "./SnapshotStore.js"
  * @since 0.1.0
  */
 export * as SyncEngine from "./SyncEngine.js"
+
+/**
+ * The configured HTTP client of an adapter: base URL, auth, timeouts, retries, throttling, typed errors.
+ *
+ * @since 0.1.0
+ */
+export * as UpstreamHttp from "./UpstreamHttp.js"
