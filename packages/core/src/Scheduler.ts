@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
-import { Config, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
+import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
 import { randomBytes } from "node:crypto"
 import { AccountNotFound } from "./Accounts.js"
 import type { AccountId } from "./Ids.js"
@@ -226,6 +226,15 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
 export const layer = (
   options: Partial<SchedulerOptions> = {}
 ): Layer.Layer<Scheduler, never, SqlClient.SqlClient | SyncEngine> => Layer.scoped(Scheduler, make(options))
+
+/**
+ * The scheduler service with settings from the environment.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: Layer.Layer<Scheduler, ConfigError.ConfigError, SqlClient.SqlClient | SyncEngine> = Layer
+  .unwrapEffect(Effect.map(SchedulerConfig, layer))
 
 /**
  * The polling loop: every tick, claim and run due accounts. Interrupted cleanly with its scope.

@@ -58,7 +58,7 @@ const accountRow = (accountId: Ids.AccountId) =>
     }>`select next_sync_at, lease_owner, sync_requested_at, requested_locations from spacesync.accounts
         where account_id = ${accountId}`.pipe(Effect.map((rows) => rows[0]!)))
 
-const waitFor = <A>(effect: Effect.Effect<A>, predicate: (a: A) => boolean, timeoutMs = 10_000) =>
+const waitFor = <A, E, R>(effect: Effect.Effect<A, E, R>, predicate: (a: A) => boolean, timeoutMs = 10_000) =>
   Effect.gen(function*() {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
