@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { Headers, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import {
   Clock,
   Data,
@@ -49,6 +49,8 @@ export interface Auth {
     request: HttpClientRequest.HttpClientRequest
   ) => Effect.Effect<HttpClientRequest.HttpClientRequest, AdapterError.AdapterError, HttpClient.HttpClient>
   readonly onUnauthorized?: ((request: HttpClientRequest.HttpClientRequest) => Effect.Effect<void>) | undefined
+  /** Header names whose values must never reach a log or a trace (besides `authorization` and cookies). */
+  readonly redactHeaders?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -79,6 +81,7 @@ export const basic = (username: string, password: string | Redacted.Redacted<str
  * @category auth
  */
 export const headers = (values: Readonly<Record<string, string | Redacted.Redacted<string>>>): Auth => ({
+  redactHeaders: Object.keys(values),
   apply: (request) =>
     Effect.succeed(HttpClientRequest.setHeaders(
       request,
@@ -98,8 +101,8 @@ export const headers = (values: Readonly<Record<string, string | Redacted.Redact
  */
 export const transform = (
   apply: Auth["apply"],
-  onUnauthorized?: Auth["onUnauthorized"]
-): Auth => ({ apply, onUnauthorized })
+  options: { readonly onUnauthorized?: Auth["onUnauthorized"]; readonly redactHeaders?: ReadonlyArray<string> } = {}
+): Auth => ({ apply, ...options })
 
 /**
  * Something that hands out access tokens and can be told that one was rejected (see
@@ -291,6 +294,7 @@ export const fromClient = (base: HttpClient.HttpClient, options: Options = {}): 
   const basePrefix = baseUrl === undefined ? "" : baseUrl.href.replace(/\/$/, "")
   const defaultHeaders = { accept: "application/json", ...options.headers }
   const auth = options.auth
+  const redacted = (auth?.redactHeaders ?? []).map((name) => name.toLowerCase())
 
   const prepare = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.gen(function*() {
@@ -379,7 +383,10 @@ export const fromClient = (base: HttpClient.HttpClient, options: Options = {}): 
       HttpClientError.HttpClientError | AdapterError.AdapterError
     >
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, AdapterError.AdapterError> => {
-    const once = send.pipe(
+    const traced = redacted.length === 0
+      ? send
+      : Effect.locallyWith(send, Headers.currentRedactedNames, (names) => [...names, ...redacted])
+    const once = traced.pipe(
       Effect.catchAll(fromTransportError),
       Effect.flatMap(settle),
       Effect.timeoutFail({

@@ -1,6 +1,6 @@
-import { FetchHttpClient, type HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Redacted, Schema, type Scope } from "effect"
+import { Effect, FiberRef, Redacted, Schema, type Scope } from "effect"
 import * as LoopbackServer from "../src/testing/LoopbackServer.js"
 import * as UpstreamHttp from "../src/UpstreamHttp.js"
 
@@ -43,6 +43,27 @@ describe("UpstreamHttp", () => {
       yield* keyed.get("/b")
       expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from("ann:pw").toString("base64")}`)
       expect(server.requests[1]!.headers["x-api-key"]).toBe("k1")
+    })))
+
+  it.live("secret header values are redacted in traces while they are sent", () =>
+    run(Effect.gen(function*() {
+      const server = yield* scripted({ body: {} })
+      const seen: Array<Record<string, unknown>> = []
+      // What the platform's tracer would record as span attributes for this request.
+      const base = (yield* HttpClient.HttpClient).pipe(HttpClient.transform((send, request) =>
+        Effect.flatMap(FiberRef.get(Headers.currentRedactedNames), (names) => {
+          seen.push({ ...Headers.redact(request.headers, names) })
+          return send
+        })
+      ))
+      const client = UpstreamHttp.fromClient(base, {
+        baseUrl: server.url,
+        auth: UpstreamHttp.headers({ "X-Feed-Key": Redacted.make("k-123") })
+      })
+      yield* client.get("/a")
+      expect(server.requests[0]!.headers["x-feed-key"]).toBe("k-123")
+      expect(seen[0]!["x-feed-key"]).toBeDefined()
+      expect(String(seen[0]!["x-feed-key"])).not.toContain("k-123")
     })))
 
   it.live("refuses to send credentials to another origin than the base URL", () =>
