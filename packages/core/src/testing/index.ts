@@ -39,3 +39,10 @@ export * as TestEngine from "./TestEngine.js"
  * @since 0.1.0
  */
 export * as LoopbackServer from "./LoopbackServer.js"
+
+/**
+ * The adapter conformance kit: one call runs the standard suite against an adapter and its simulator.
+ *
+ * @since 0.1.0
+ */
+export * as AdapterConformance from "./AdapterConformance.js"
