@@ -1,25 +1,73 @@
 /**
- * The HTTP server of the hub.
+ * The hub's HTTP server: every API group with its services, problem+json errors, request ids and logs,
+ * `/openapi.json`, `/docs` and `/metrics`.
  *
  * @since 0.1.0
  */
-import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApiScalar, type HttpApp, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
+import * as AccessTokens from "./AccessTokens.js"
+import { HttpAdminLive } from "./Admin/Http.js"
+import * as AdminToken from "./AdminToken.js"
 import { Api } from "./Api.js"
+import { AdminAuthLive, OperatorAuthLive, PlatformAuthLive } from "./Auth.js"
+import * as Connections from "./Connections.js"
+import { problemJson } from "./Errors.js"
 import { HttpHealthLive } from "./Health/Http.js"
 import { HubConfig } from "./HubConfig.js"
+import { MetricsLive, observe } from "./Metrics.js"
+import { HttpOAuthLive } from "./OAuth/Http.js"
+import { HttpOperatorLive } from "./Operator/Http.js"
+import * as Operators from "./Operators.js"
+import { HttpPlatformLive } from "./Platform/Http.js"
+import * as Platforms from "./Platforms.js"
+import * as RateLimits from "./RateLimits.js"
+import { HttpUpstreamLive } from "./Upstream/Http.js"
+
+/** The server's own services (tenancy, tokens, auth). @since 0.1.0 */
+export const ServicesLive = Layer.mergeAll(AdminAuthLive, OperatorAuthLive, PlatformAuthLive).pipe(
+  Layer.provideMerge(Layer.mergeAll(
+    AdminToken.layer,
+    AccessTokens.layer,
+    Operators.layer,
+    Platforms.layer,
+    Connections.layer,
+    RateLimits.layer
+  ))
+)
 
 /** Every route of the API. @since 0.1.0 */
-export const ApiLive = HttpApiBuilder.api(Api).pipe(Layer.provide(HttpHealthLive))
+export const ApiLive = HttpApiBuilder.api(Api).pipe(
+  Layer.provide([
+    HttpHealthLive,
+    HttpAdminLive,
+    HttpOperatorLive,
+    HttpOAuthLive,
+    HttpPlatformLive,
+    HttpUpstreamLive
+  ])
+)
+
+/** `/openapi.json`, `/docs` (Scalar, served from the installed package: no CDN) and `/metrics`. @since 0.1.0 */
+export const DocsLive = Layer.mergeAll(
+  HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" }),
+  HttpApiScalar.layer({ path: "/docs" }),
+  MetricsLive
+)
+
+/** The HTTP app's middleware: problem+json for every error, then request logging. @since 0.1.0 */
+export const middleware = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+  HttpMiddleware.logger(observe(problemJson(app)))
 
 /**
  * Serves the API on the configured host and port.
  *
  * @since 0.1.0
  */
-export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+export const HttpLive = HttpApiBuilder.serve(middleware).pipe(
+  Layer.provide(DocsLive),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress,
   Layer.provide(

@@ -1,0 +1,9 @@
+/**
+ * The adapters the hub ships with.
+ *
+ * @since 0.1.0
+ */
+import type { Adapter } from "@spacesync/core/Adapter"
+
+/** @since 0.1.0 */
+export const bundledAdapters: ReadonlyArray<Adapter<any, any>> = []

@@ -1,0 +1,130 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
+import { Accounts, Scheduler } from "@spacesync/core"
+import type { AccountId } from "@spacesync/core/Ids"
+import { Effect, Option } from "effect"
+import { Api } from "../Api.js"
+import { CurrentOperator } from "../Auth.js"
+import { Connections } from "../Connections.js"
+import { BadGateway, BadRequest, Conflict, notFound } from "../Errors.js"
+import { HubConfig } from "../HubConfig.js"
+
+export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers) =>
+  Effect.gen(function*() {
+    const accounts = yield* Accounts.Accounts
+    const scheduler = yield* Scheduler.Scheduler
+    const connections = yield* Connections
+    const config = yield* HubConfig
+    const sql = yield* SqlClient.SqlClient
+
+    const webhookUrl = (accountId: AccountId) => `${config.publicUrl}/upstream/${accountId}/webhooks`
+    const view = (account: Accounts.Account) => ({
+      accountId: account.accountId,
+      name: account.name,
+      adapter: account.adapter,
+      pollIntervalSeconds: account.pollIntervalSeconds,
+      status: account.status,
+      pausedReason: account.pausedReason,
+      webhookUrl: webhookUrl(account.accountId),
+      lastSync: Option.getOrNull(account.lastSync),
+      createdAt: account.createdAt
+    })
+    // The operator's own account, or 404 (never 403: ids of other tenants do not leak).
+    const ownAccount = (accountId: AccountId) =>
+      Effect.gen(function*() {
+        const { operatorId } = yield* CurrentOperator
+        const account = yield* accounts.get(accountId, operatorId)
+        return yield* Option.match(account, {
+          onNone: () => Effect.fail(notFound(`Account ${accountId}`)),
+          onSome: Effect.succeed
+        })
+      })
+
+    return handlers
+      .handle("createAccount", ({ payload }) =>
+        Effect.gen(function*() {
+          const { operatorId } = yield* CurrentOperator
+          const account = yield* accounts.create({
+            operatorId,
+            name: payload.name,
+            adapter: payload.adapter,
+            credentials: payload.credentials,
+            pollIntervalSeconds: payload.pollIntervalSeconds
+          }).pipe(
+            Effect.catchTags({
+              InvalidCredentials: (e) => Effect.fail(new BadRequest({ detail: e.message, errors: e.errors })),
+              UnknownAdapter: (e) =>
+                Effect.fail(new BadRequest({ detail: e.message, errors: [{ path: "adapter", message: e.message }] }))
+            })
+          )
+          return { accountId: account.accountId, webhookUrl: webhookUrl(account.accountId) }
+        }))
+      .handle("listAccounts", () =>
+        Effect.gen(function*() {
+          const { operatorId } = yield* CurrentOperator
+          return { data: (yield* accounts.list(operatorId)).map(view) }
+        }))
+      .handle("getAccount", ({ path }) => Effect.map(ownAccount(path.accountId), view))
+      .handle("syncAccount", ({ path }) =>
+        Effect.gen(function*() {
+          yield* ownAccount(path.accountId)
+          const report = yield* scheduler.syncNow(path.accountId).pipe(
+            Effect.catchTags({
+              SyncBusy: (e) => Effect.fail(new Conflict({ detail: e.message })),
+              SyncError: (e) =>
+                e.reason === "AccountNotFound"
+                  ? Effect.fail(notFound(`Account ${path.accountId}`))
+                  : e.reason === "AccountPaused"
+                  ? Effect.fail(new Conflict({ detail: e.message }))
+                  : Effect.fail(new BadGateway({ detail: e.message, reason: e.adapterError?.reason ?? e.reason }))
+            })
+          )
+          return {
+            locations: report.counts.listed,
+            events: report.events.length,
+            outcome: report.outcome,
+            counts: report.counts,
+            errors: report.errors.map((e) => ({ ...e, path: e.path === null ? null : [...e.path] }))
+          }
+        }))
+      .handle("listLocations", ({ path }) =>
+        Effect.gen(function*() {
+          yield* ownAccount(path.accountId)
+          const rows = yield* sql<{
+            location_id: any
+            external_id: string
+            name: string
+            version: number
+            deleted: boolean
+            sync_error: boolean
+          }>`select location_id, external_id, (snapshot::json -> 'location' ->> 'name') as name, version,
+               deleted_at is not null as deleted, sync_error is not null as sync_error
+             from spacesync.locations where account_id = ${path.accountId} order by external_id`.pipe(Effect.orDie)
+          return {
+            data: rows.map((r) => ({
+              locationId: r.location_id,
+              externalId: r.external_id,
+              name: r.name,
+              version: r.version,
+              deleted: r.deleted,
+              syncError: r.sync_error
+            }))
+          }
+        }))
+      .handle("createConnection", ({ payload }) =>
+        Effect.gen(function*() {
+          const { operatorId } = yield* CurrentOperator
+          const { authorizeUrl, connection } = yield* connections.create(operatorId, payload)
+          return { connectionId: connection.connectionId, status: "pending" as const, authorizeUrl }
+        }))
+      .handle("listConnections", () =>
+        Effect.gen(function*() {
+          const { operatorId } = yield* CurrentOperator
+          return { data: yield* connections.listForOperator(operatorId) }
+        }))
+      .handle("revokeConnection", ({ path }) =>
+        Effect.gen(function*() {
+          const { operatorId } = yield* CurrentOperator
+          return yield* connections.revoke({ operatorId }, path.connectionId)
+        }))
+  }))

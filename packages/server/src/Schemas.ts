@@ -1,0 +1,93 @@
+/**
+ * Request and response schemas shared by the API groups.
+ *
+ * @since 0.1.0
+ */
+import { AccountId, ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/core/Ids"
+import { Schema } from "effect"
+
+/**
+ * A request body: its fields, and nothing else (unknown fields are a 400 naming them).
+ *
+ * @since 0.1.0
+ */
+export const Body = <Fields extends Schema.Struct.Fields>(fields: Fields) =>
+  Schema.Struct(fields).annotations({ parseOptions: { onExcessProperty: "error" } })
+
+/** A list response. @since 0.1.0 */
+export const List = <S extends Schema.Schema.Any>(item: S) => Schema.Struct({ data: Schema.Array(item) })
+
+/** @since 0.1.0 */
+export const NonEmpty = Schema.String.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(200))
+
+/** An absolute http(s) URL. @since 0.1.0 */
+export const HttpUrl = Schema.String.pipe(
+  Schema.filter((s) => {
+    try {
+      const url = new URL(s)
+      return url.protocol === "https:" || url.protocol === "http:" || "Expected an http(s) URL"
+    } catch {
+      return "Expected an absolute URL"
+    }
+  }),
+  Schema.annotations({ format: "uri" })
+)
+
+/** @since 0.1.0 */
+export const Timestamp = Schema.DateTimeUtc
+
+/** @since 0.1.0 */
+export const PlatformView = Schema.Struct({
+  platformId: PlatformId,
+  name: Schema.String,
+  authorizationUrl: Schema.String,
+  clientId: Schema.String,
+  createdAt: Timestamp
+})
+
+/** @since 0.1.0 */
+export const OperatorView = Schema.Struct({ operatorId: OperatorId, name: Schema.String, createdAt: Timestamp })
+
+/** @since 0.1.0 */
+export const SyncCounts = Schema.Struct({
+  listed: Schema.Number,
+  created: Schema.Number,
+  updated: Schema.Number,
+  deleted: Schema.Number,
+  unchanged: Schema.Number,
+  failed: Schema.Number
+})
+
+/** @since 0.1.0 */
+export const AccountView = Schema.Struct({
+  accountId: AccountId,
+  name: Schema.String,
+  adapter: Schema.String,
+  pollIntervalSeconds: Schema.Number,
+  status: Schema.Literal("active", "paused"),
+  pausedReason: Schema.NullOr(Schema.String),
+  webhookUrl: Schema.String,
+  lastSync: Schema.NullOr(Schema.Struct({
+    outcome: Schema.Literal("succeeded", "partial", "failed", "refused"),
+    startedAt: Timestamp,
+    finishedAt: Timestamp,
+    durationMillis: Schema.Number,
+    counts: SyncCounts,
+    error: Schema.NullOr(Schema.String)
+  })),
+  createdAt: Timestamp
+})
+
+/** @since 0.1.0 */
+export const ConnectionLocation = Schema.Struct({ locationId: LocationId, listingId: Schema.NullOr(Schema.String) })
+
+/** @since 0.1.0 */
+export const ConnectionView = Schema.Struct({
+  connectionId: ConnectionId,
+  platformId: PlatformId,
+  status: Schema.Literal("pending", "active", "revoked"),
+  locations: Schema.Array(ConnectionLocation),
+  createdAt: Timestamp,
+  activatedAt: Schema.NullOr(Timestamp),
+  revokedAt: Schema.NullOr(Timestamp)
+})

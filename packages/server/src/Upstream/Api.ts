@@ -1,0 +1,28 @@
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { AccountId } from "@spacesync/core/Ids"
+import { Schema } from "effect"
+import { NotFound, PayloadTooLarge, Unauthorized } from "../Errors.js"
+
+export class UpstreamApi extends HttpApiGroup.make("upstream")
+  .add(
+    HttpApiEndpoint.post("webhook", "/upstream/:accountId/webhooks")
+      .setPath(Schema.Struct({ accountId: AccountId }))
+      .addSuccess(
+        Schema.Struct({
+          accepted: Schema.Boolean,
+          locations: Schema.Union(Schema.Literal("all"), Schema.Array(Schema.String))
+        }),
+        {
+          status: 202
+        }
+      )
+      .addError(Unauthorized)
+      .addError(NotFound)
+      .addError(PayloadTooLarge)
+      .annotate(
+        OpenApi.Description,
+        "Receives a webhook of the account's management system. The adapter verifies it with that system's signature scheme (401 and nothing changes when it fails), names the affected locations, and the hub queues a coalesced re-sync of them (202). Bodies over 1 MB answer 413."
+      )
+  )
+  .annotate(OpenApi.Title, "Upstream webhooks")
+{}
