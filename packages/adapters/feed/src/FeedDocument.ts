@@ -1,0 +1,142 @@
+/**
+ * The canonical JSON feed: `{"locations": [{"location": …, "resources": […], "prices": […]}]}`, each entry
+ * a `LocationSnapshotSource` in its encoded form (canonical fields with `externalId`s and no hub ids;
+ * prices refer to resources by `externalId`).
+ *
+ * `entries` checks a parsed document. The top level must be an object with a `locations` array, and every
+ * entry must name its `location.externalId`: otherwise the listing could not be complete (the hub would
+ * delete locations it cannot see), so the whole read fails `InvalidData` naming the path. Any other
+ * problem in one entry is an `InvalidData` element for that entry alone, naming its `externalId` and the
+ * path in the document (`locations.3.prices.0.amount.amount`), so the hub marks just that location bad.
+ *
+ * @since 0.1.0
+ */
+import { Adapter, AdapterError, Ids, LocationSnapshot, UpstreamHttp } from "@spacesync/core"
+import { Effect, Either, Schema } from "effect"
+
+/**
+ * The document's top level; entries are checked one by one (see `entries`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FeedDocument = Schema.Struct({
+  locations: Schema.Array(Schema.Unknown)
+}).annotations({ identifier: "FeedDocument" })
+
+/**
+ * A well-formed feed, for writing one (simulators, exporters).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Feed = Schema.Struct({
+  locations: Schema.Array(LocationSnapshot.LocationSnapshotSource)
+}).annotations({ identifier: "Feed" })
+/** @since 0.1.0 */
+export type Feed = typeof Feed.Encoded
+
+/** One entry of a checked feed: its snapshot, or why it is invalid. @since 0.1.0 */
+export type Entry = Adapter.SnapshotSource | AdapterError.AdapterError
+
+const encodeEntry = Schema.encode(LocationSnapshot.LocationSnapshotSource)
+
+// fromSource also checks references between entities (duplicate resource ids, prices naming resources that
+// do not exist); the ids it derives for this probe account are thrown away.
+const probeAccount = "acc_feedcheck" as Ids.AccountId
+
+const externalIdAt = (entry: unknown): string | undefined => {
+  const location = typeof entry === "object" && entry !== null ? (entry as { location?: unknown }).location : undefined
+  const id = typeof location === "object" && location !== null
+    ? (location as { externalId?: unknown }).externalId
+    : undefined
+  return typeof id === "string" && id.trim() !== "" ? id : undefined
+}
+
+const checkEntry = (entry: unknown, index: number, externalId: string): Effect.Effect<Entry> =>
+  Effect.gen(function*() {
+    const prefix = ["locations", index]
+    const source = yield* UpstreamHttp.decodeUnknown(LocationSnapshot.LocationSnapshotSource, { prefix, externalId })(
+      entry
+    )
+    const resolved = LocationSnapshot.fromSource(probeAccount, source)
+    if (Either.isLeft(resolved)) {
+      const path = [...prefix, ...resolved.left.path]
+      return yield* Effect.fail(
+        AdapterError.invalidData(path, `${path.join(".")}: ${resolved.left.message}`, externalId)
+      )
+    }
+    return yield* Effect.orDie(encodeEntry(source))
+  }).pipe(Effect.merge)
+
+/**
+ * The entries of a document grouped by `externalId`, in document order. Fails `InvalidData` when the
+ * document as a whole is unusable: not an object with a `locations` array, or an entry without a
+ * `location.externalId`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const topLevel = (
+  document: unknown
+): Effect.Effect<
+  ReadonlyArray<{ readonly externalId: string; readonly at: ReadonlyArray<number> }>,
+  AdapterError.AdapterError
+> =>
+  Effect.gen(function*() {
+    const top = yield* UpstreamHttp.decodeUnknown(FeedDocument)(document)
+    const groups = new Map<string, Array<number>>()
+    for (let i = 0; i < top.locations.length; i++) {
+      const externalId = externalIdAt(top.locations[i])
+      if (externalId === undefined) {
+        return yield* Effect.fail(
+          AdapterError.invalidData(
+            ["locations", i, "location", "externalId"],
+            `locations.${i}.location.externalId: every entry needs an externalId (without it the listing is incomplete)`
+          )
+        )
+      }
+      const at = groups.get(externalId)
+      if (at === undefined) groups.set(externalId, [i])
+      else at.push(i)
+    }
+    return [...groups].map(([externalId, at]) => ({ externalId, at }))
+  })
+
+/**
+ * Checks a parsed feed document. Fails `InvalidData` when the document as a whole is unusable (see
+ * `topLevel`); otherwise returns one element per `externalId`, in document order: its snapshot source,
+ * or an `InvalidData` error about that entry (a malformed entry, or an `externalId` used twice).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const entries = (document: unknown): Effect.Effect<ReadonlyArray<Entry>, AdapterError.AdapterError> =>
+  Effect.flatMap(topLevel(document), (groups) =>
+    Effect.forEach(groups, ({ at, externalId }) => {
+      if (at.length > 1) {
+        const path = ["locations", at[1]!, "location", "externalId"]
+        return Effect.succeed<Entry>(
+          AdapterError.invalidData(
+            path,
+            `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
+              at.join(", ")
+            })`,
+            externalId
+          )
+        )
+      }
+      return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId)
+    }))
+
+/**
+ * The `externalId` (and name, where readable) of every location of a document, for a listing.
+ *
+ * @since 0.1.0
+ */
+export const refs = (document: unknown): Effect.Effect<ReadonlyArray<Adapter.LocationRef>, AdapterError.AdapterError> =>
+  Effect.map(topLevel(document), (groups) =>
+    groups.map(({ at, externalId }): Adapter.LocationRef => {
+      const name = ((document as { locations: ReadonlyArray<any> }).locations[at[0]!]?.location as any)?.name
+      return typeof name === "string" ? { externalId, name } : { externalId }
+    }))

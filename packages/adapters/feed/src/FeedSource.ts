@@ -1,0 +1,241 @@
+/**
+ * Where a feed comes from, read as a parsed JSON document.
+ *
+ * - **http(s)**: through the upstream client of core (`UpstreamHttp`: the hub's outbound guard, timeouts,
+ *   retries, `Retry-After`), with the account's extra headers (kept `Redacted`, never traced). The last
+ *   `ETag` and document of each feed are kept in memory: the next read sends `If-None-Match` and a 304
+ *   reuses the document without downloading or parsing it again.
+ * - **file://**: only when the hub sets `SPACESYNC_FEED_ROOT`, and only for regular files inside that
+ *   folder. The URL may not contain `.` or `..` segments, and the real path (symlinks resolved) must stay
+ *   inside the real root. Anything else is refused with `Unauthorized`: the account's credentials name a
+ *   feed this hub will not read, so the hub pauses the account with that message instead of retrying.
+ *
+ * @since 0.1.0
+ */
+import { HttpClientRequest } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
+import { AdapterError, UpstreamHttp } from "@spacesync/core"
+import { Config, Context, Effect, Option, Redacted } from "effect"
+import { createHash } from "node:crypto"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+/**
+ * `SPACESYNC_FEED_ROOT`: the folder from which `file://` feeds may be read. Unset (or empty): none.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const FeedRoot: Config.Config<Option.Option<string>> = Config.string("SPACESYNC_FEED_ROOT").pipe(
+  Config.withDescription("Folder from which file:// feeds may be read; unset: file:// feeds are refused"),
+  Config.option,
+  Config.map(Option.filter((root) => root.trim() !== ""))
+)
+
+/** Where and how to read a feed. @since 0.1.0 */
+export interface Location {
+  readonly url: string
+  readonly headers?: Readonly<Record<string, Redacted.Redacted<string>>> | undefined
+}
+
+/** Tuning of feed reads. @since 0.1.0 */
+export interface ReadOptions {
+  /** Bound on one download, body included. Default 30 seconds. */
+  readonly timeout?: UpstreamHttp.Options["timeout"]
+  /** Largest feed accepted. Default 32 MiB. */
+  readonly maxBytes?: number | undefined
+}
+
+interface Cached {
+  readonly etag: string
+  readonly document: unknown
+}
+
+/**
+ * The last `ETag` and parsed document of recently read http(s) feeds (least recently used dropped first).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Cache {
+  readonly get: (key: string) => Cached | undefined
+  readonly set: (key: string, value: Cached) => void
+  readonly delete: (key: string) => void
+}
+
+/**
+ * A fresh cache holding up to `maxEntries` documents.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCache = (maxEntries = 256): Cache => {
+  const entries = new Map<string, Cached>()
+  return {
+    get: (key) => {
+      const value = entries.get(key)
+      if (value !== undefined) {
+        entries.delete(key)
+        entries.set(key, value)
+      }
+      return value
+    },
+    set: (key, value) => {
+      entries.delete(key)
+      entries.set(key, value)
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+    },
+    delete: (key) => void entries.delete(key)
+  }
+}
+
+/**
+ * The cache in use: one per process by default; tests may provide their own.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class FeedCache extends Context.Reference<FeedCache>()("@spacesync/adapter-feed/FeedCache", {
+  defaultValue: (): Cache => makeCache()
+}) {}
+
+// The same URL read with other headers (another account's token) may well be another document.
+const cacheKey = (feed: Location) => {
+  const hash = createHash("sha256").update(feed.url)
+  for (const name of Object.keys(feed.headers ?? {}).sort()) {
+    hash.update("\u0000").update(name.toLowerCase()).update("\u0000").update(Redacted.value(feed.headers![name]!))
+  }
+  return hash.digest("base64url")
+}
+
+const refuse = (why: string) => AdapterError.unauthorized(`file:// feed refused: ${why}`)
+
+const isInside = (root: string, candidate: string) => {
+  const relative = path.relative(root, candidate)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
+}
+
+const fsError = (what: string) => (error: unknown) => {
+  const code = (error as { code?: unknown })?.code
+  return AdapterError.unavailable(`${what}${typeof code === "string" ? ` (${code})` : ""}`)
+}
+
+/**
+ * The real path of a `file://` feed URL inside `root`, or a refusal (`Unauthorized`) when it is not
+ * inside. A missing file is `Unavailable`.
+ *
+ * @since 0.1.0
+ */
+export const resolveFile = (url: string, root: string): Effect.Effect<string, AdapterError.AdapterError> =>
+  Effect.gen(function*() {
+    // `new URL` would silently resolve "..": check the raw segments first (encoded forms included).
+    const segments = url.replace(/^file:/i, "").split(/[/\\]/)
+    for (const segment of segments) {
+      let decoded: string
+      try {
+        decoded = decodeURIComponent(segment)
+      } catch {
+        return yield* Effect.fail(refuse("the path is not valid percent-encoding"))
+      }
+      if (decoded === ".." || decoded === "." || /[/\\]/.test(decoded) || decoded.includes("\u0000")) {
+        return yield* Effect.fail(refuse("\".\" and \"..\" path segments are not allowed"))
+      }
+    }
+    const parsed = yield* Effect.try({ try: () => new URL(url), catch: () => refuse("not a URL") })
+    if (parsed.protocol !== "file:") return yield* Effect.fail(refuse("not a file:// URL"))
+    if (parsed.hostname !== "" && parsed.hostname !== "localhost") {
+      return yield* Effect.fail(refuse("remote hosts are not allowed"))
+    }
+    if (parsed.search !== "" || parsed.hash !== "") return yield* Effect.fail(refuse("no query or fragment allowed"))
+    const target = yield* Effect.try({ try: () => fileURLToPath(parsed), catch: () => refuse("not a local path") })
+    const lexicalRoot = path.resolve(root)
+    if (!isInside(lexicalRoot, target)) {
+      return yield* Effect.fail(refuse("the path is outside SPACESYNC_FEED_ROOT"))
+    }
+    const realRoot = yield* Effect.tryPromise({
+      try: () => fs.realpath(lexicalRoot),
+      catch: fsError("SPACESYNC_FEED_ROOT is not readable")
+    })
+    const realTarget = yield* Effect.tryPromise({
+      try: () => fs.realpath(target),
+      catch: fsError(`Feed file ${target} not found`)
+    })
+    if (!isInside(realRoot, realTarget)) {
+      return yield* Effect.fail(refuse("the path leads outside SPACESYNC_FEED_ROOT (symbolic link)"))
+    }
+    return realTarget
+  })
+
+const readFile = (url: string, options: ReadOptions) =>
+  Effect.gen(function*() {
+    const root = yield* Effect.orDie(FeedRoot)
+    if (Option.isNone(root)) {
+      return yield* Effect.fail(refuse("this hub does not set SPACESYNC_FEED_ROOT"))
+    }
+    const file = yield* resolveFile(url, root.value)
+    const maxBytes = options.maxBytes ?? UpstreamHttp.defaultMaxBodyBytes
+    const stat = yield* Effect.tryPromise({ try: () => fs.stat(file), catch: fsError(`Feed file ${file} unreadable`) })
+    if (!stat.isFile()) return yield* Effect.fail(AdapterError.unavailable(`Feed ${file} is not a regular file`))
+    if (stat.size > maxBytes) {
+      return yield* Effect.fail(AdapterError.invalidData([], `Feed ${file} is larger than ${maxBytes} bytes`))
+    }
+    const text = yield* Effect.tryPromise({
+      try: () => fs.readFile(file, "utf8"),
+      catch: fsError(`Feed file ${file} unreadable`)
+    })
+    return yield* UpstreamHttp.parseJson(text, `Feed ${file}`)
+  })
+
+const readHttp = (
+  feed: Location,
+  options: ReadOptions,
+  validate: (document: unknown) => Effect.Effect<unknown, AdapterError.AdapterError>
+) =>
+  Effect.gen(function*() {
+    const cache = yield* FeedCache
+    const key = cacheKey(feed)
+    const cached = cache.get(key)
+    const client = yield* UpstreamHttp.make({
+      auth: feed.headers === undefined ? undefined : UpstreamHttp.headers(feed.headers),
+      timeout: options.timeout,
+      maxBodyBytes: options.maxBytes
+    })
+    let request = HttpClientRequest.get(feed.url)
+    if (cached !== undefined) request = HttpClientRequest.setHeader(request, "if-none-match", cached.etag)
+    const response = yield* client.execute(request)
+    if (response.status === 304) {
+      if (cached !== undefined) return cached.document
+      return yield* Effect.fail(
+        AdapterError.upstream(304, `${UpstreamHttp.describeRequest(request)} answered 304 to an unconditional request`)
+      )
+    }
+    const document = yield* UpstreamHttp.json(response).pipe(
+      Effect.tap(validate),
+      // What was cached is stale now: never answer a later 304 with it.
+      Effect.tapError(() => Effect.sync(() => cache.delete(key)))
+    )
+    const etag = response.headers["etag"]
+    if (etag !== undefined && etag !== "") cache.set(key, { etag, document })
+    else cache.delete(key)
+    return document
+  })
+
+/**
+ * Reads and parses a feed, and checks it with `validate`. A downloaded document is checked before it is
+ * cached, so a malformed document is never reused on a 304.
+ *
+ * @since 0.1.0
+ */
+export const read = (
+  feed: Location,
+  options: ReadOptions & {
+    readonly validate?: (document: unknown) => Effect.Effect<unknown, AdapterError.AdapterError>
+  } = {}
+): Effect.Effect<unknown, AdapterError.AdapterError, HttpClient.HttpClient> => {
+  const scheme = feed.url.slice(0, feed.url.indexOf(":") + 1).toLowerCase()
+  const validate = options.validate ?? Effect.succeed
+  if (scheme === "file:") return Effect.tap(readFile(feed.url, options), validate)
+  if (scheme === "http:" || scheme === "https:") return readHttp(feed, options, validate)
+  return Effect.fail(AdapterError.unauthorized(`Unsupported feed URL scheme ${JSON.stringify(scheme)}`))
+}
