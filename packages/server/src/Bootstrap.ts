@@ -21,8 +21,14 @@ export type KeySource = "environment" | "generated" | "data-dir"
  * @since 0.1.0
  */
 export const secretKey = Effect.gen(function*() {
-  const configured = yield* Config.option(SecretBox.SecretKeyConfig)
-  if (Option.isSome(configured)) return { key: configured.value, source: "environment" as KeySource }
+  // An empty value counts as unset, as shells and .env files often leave it.
+  const raw = yield* Config.option(Config.string("SPACESYNC_SECRET_KEY")).pipe(
+    Effect.map(Option.filter((key) => key.trim() !== ""))
+  )
+  if (Option.isSome(raw)) {
+    const configured = yield* SecretBox.SecretKeyConfig
+    return { key: configured, source: "environment" as KeySource }
+  }
   const database = yield* Database.DatabaseConfig
   if (Option.isSome(database.url)) {
     return yield* Effect.fail(ConfigError.MissingData(

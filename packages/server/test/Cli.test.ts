@@ -1,16 +1,14 @@
-import { HttpApiBuilder, HttpClient } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Migrations } from "@spacesync/core"
 import { TestDatabase } from "@spacesync/core/testing"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import pg from "pg"
-import { ApiLive } from "../src/Http.js"
 import { migrationSets } from "../src/Migrations.js"
 import { runCli, spawnHub } from "./support/HubProcess.js"
+import * as TestHub from "./support/TestHub.js"
 
 const get = (url: string) =>
   Effect.promise(async () => {
@@ -47,41 +45,47 @@ describe("spacesync start", () => {
       const { url } = yield* TestDatabase.createDatabase
       const migrate = yield* runCli({ DATABASE_URL: url }, ["migrate"])
       expect(migrate.code).toBe(0)
-      expect(migrate.output).toContain(`Applied ${Migrations.core.migrations.length} migration(s)`)
+      const total = migrationSets.reduce((n, set) => n + set.migrations.length, 0)
+      expect(migrate.output).toContain(`Applied ${total} migration(s)`)
       const again = yield* runCli({ DATABASE_URL: url }, ["migrate"])
       expect(again.output).toContain("Database is up to date")
-      const hub = yield* spawnHub({ DATABASE_URL: url })
+      // With a real database the secret key must be given: a key made up by one process would leave the others
+      // unable to decrypt.
+      const refused = yield* runCli({ DATABASE_URL: url, SPACESYNC_SECRET_KEY: "" }, ["start"])
+      expect(refused.code).not.toBe(0)
+      expect(refused.output).toContain(
+        "SPACESYNC_SECRET_KEY (at least 32 characters) is required when DATABASE_URL is set"
+      )
+      const hub = yield* spawnHub({ DATABASE_URL: url, SPACESYNC_SECRET_KEY: "k".repeat(40) })
       expect(yield* get(`${hub.url}/readyz`)).toEqual({ status: 200, body: { status: "ready" } })
       const rows = yield* Effect.promise(async () => {
         const client = new pg.Client({ connectionString: url })
         await client.connect()
-        const result = await client.query("select set_name, id from spacesync.migrations")
+        const result = await client.query("select set_name, id from spacesync.migrations order by set_name, id")
         await client.end()
         return result.rows
       })
-      expect(rows).toEqual(Migrations.core.migrations.map((m) => ({ set_name: "core", id: m.id })))
+      expect(rows).toEqual(
+        migrationSets.flatMap((set) => set.migrations.map((m) => ({ set_name: set.name, id: m.id })))
+      )
     }), 120_000)
 })
 
 describe("readiness", () => {
-  // The API in process, on an empty (unmigrated) database.
-  const Server = HttpApiBuilder.serve().pipe(
-    Layer.provide(ApiLive),
-    Layer.provideMerge(NodeHttpServer.layerTest),
-    Layer.provideMerge(TestDatabase.layer([]))
-  )
-  it.layer(Server)((it) => {
+  // The whole API in process, on an empty (unmigrated) database.
+  it.layer(TestHub.layer([], {}, { migrated: false }), { timeout: 60_000 })((it) => {
     it.effect("readyz answers 503 naming the pending migrations until the database is migrated", () =>
       Effect.gen(function*() {
-        const client = yield* HttpClient.HttpClient
-        const before = yield* client.get("/readyz")
+        const before = yield* TestHub.fetchHub("/readyz")
         expect(before.status).toBe(503)
-        expect(yield* before.json).toMatchObject({
+        expect(before.headers.get("content-type")).toBe("application/problem+json")
+        expect(before.json).toMatchObject({
+          status: 503,
           reason: "MigrationsPending",
           detail: expect.stringContaining("core/1")
         })
         expect((yield* Migrations.run(migrationSets)).length).toBeGreaterThan(0)
-        const after = yield* client.get("/readyz")
+        const after = yield* TestHub.fetchHub("/readyz")
         expect(after.status).toBe(200)
       }))
   })

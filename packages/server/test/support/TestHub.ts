@@ -36,7 +36,11 @@ export const testConfig = (extra: Record<string, string> = {}) =>
  * The whole hub API in this process on a random loopback port, with its own database, the given adapters
  * and the real HTTP stack. Provides `HttpServer` (for its address) and everything the hub runs on.
  */
-export const layer = (adapters: ReadonlyArray<Adapter<any, any>>, config: Record<string, string> = {}) => {
+export const layer = (
+  adapters: ReadonlyArray<Adapter<any, any>>,
+  config: Record<string, string> = {},
+  options: { readonly migrated?: boolean } = {}
+) => {
   const hubConfig = Layer.effect(
     HubConfig,
     Effect.map(HttpServer.HttpServer, (server) => {
@@ -51,7 +55,7 @@ export const layer = (adapters: ReadonlyArray<Adapter<any, any>>, config: Record
     Layer.provideMerge(Hub.coreServices(adapters)),
     Layer.provideMerge(Layer.mergeAll(hubConfig, SecretBox.layer(TestEngine.testSecretKey))),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { host: "127.0.0.1", port: 0 })),
-    Layer.provideMerge(TestDatabase.layer(migrationSets)),
+    Layer.provideMerge(TestDatabase.layer(options.migrated === false ? [] : migrationSets)),
     Layer.provide(testConfig(config))
   )
 }
