@@ -52,6 +52,27 @@ export * as ContentHash from "./ContentHash.js"
 export * as Database from "./Database.js"
 
 /**
+ * Webhook delivery metrics (attempts, latency, queue depth, oldest due) and their Prometheus rendering.
+ *
+ * @since 0.1.0
+ */
+export * as DeliveryMetrics from "./DeliveryMetrics.js"
+
+/**
+ * The durable webhook delivery queue in PostgreSQL: batched claims with leases, completions, reaping.
+ *
+ * @since 0.1.0
+ */
+export * as DeliveryQueue from "./DeliveryQueue.js"
+
+/**
+ * Delivery workers: claim, sign, POST, retry; a layer for the hub or a process of its own.
+ *
+ * @since 0.1.0
+ */
+export * as DeliveryWorker from "./DeliveryWorker.js"
+
+/**
  * PGlite behind a loopback socket, for the embedded default.
  *
  * @since 0.1.0
@@ -59,11 +80,32 @@ export * as Database from "./Database.js"
 export * as EmbeddedPostgres from "./EmbeddedPostgres.js"
 
 /**
+ * The events feed of a platform: every event addressed to it, in delivery order.
+ *
+ * @since 0.1.0
+ */
+export * as EventFeed from "./EventFeed.js"
+
+/**
  * The event log, ordered by a cursor that never skips, and its fan-out hook.
  *
  * @since 0.1.0
  */
 export * as EventLog from "./EventLog.js"
+
+/**
+ * The fan-out of events to platforms and their webhook endpoints, in the change's transaction.
+ *
+ * @since 0.1.0
+ */
+export * as Fanout from "./Fanout.js"
+
+/**
+ * The hub's public base URL (`SPACESYNC_PUBLIC_URL`), the base of every `apiUrl`.
+ *
+ * @since 0.1.0
+ */
+export * as HubUrls from "./HubUrls.js"
 
 /**
  * Branded ids and the derivation of hub ids from upstream ids.
@@ -108,6 +150,13 @@ export * as Money from "./Money.js"
 export * as OAuthTokens from "./OAuthTokens.js"
 
 /**
+ * The outbound guard: an undici dispatcher and `HttpClient` that refuse private targets at connect time.
+ *
+ * @since 0.1.0
+ */
+export * as OutboundGuard from "./OutboundGuard.js"
+
+/**
  * Paginated upstream listings as Streams: page numbers, cursors and `Link` headers.
  *
  * @since 0.1.0
@@ -120,6 +169,13 @@ export * as Pagination from "./Pagination.js"
  * @since 0.1.0
  */
 export * as Price from "./Price.js"
+
+/**
+ * Effect metrics rendered in the Prometheus text format.
+ *
+ * @since 0.1.0
+ */
+export * as Prometheus from "./Prometheus.js"
 
 /**
  * The canonical `Resource` schema.
@@ -162,3 +218,17 @@ export * as SyncEngine from "./SyncEngine.js"
  * @since 0.1.0
  */
 export * as UpstreamHttp from "./UpstreamHttp.js"
+
+/**
+ * Webhooks as platforms receive them (Standard Webhooks v1): body, signatures, `verify`.
+ *
+ * @since 0.1.0
+ */
+export * as Webhook from "./Webhook.js"
+
+/**
+ * A platform's webhook endpoints, their secrets, deliveries, resend and recovery.
+ *
+ * @since 0.1.0
+ */
+export * as WebhookEndpoints from "./WebhookEndpoints.js"

@@ -1,0 +1,483 @@
+import { SqlClient } from "@effect/sql"
+import { describe, expect, it, layer } from "@effect/vitest"
+import { DateTime, Duration, Effect, Either, Layer, Option } from "effect"
+import { Webhook as StandardWebhook } from "standardwebhooks"
+import * as DeliveryMetrics from "../src/DeliveryMetrics.js"
+import * as DeliveryWorker from "../src/DeliveryWorker.js"
+import type * as Ids from "../src/Ids.js"
+import * as OutboundGuard from "../src/OutboundGuard.js"
+import * as TestDatabase from "../src/testing/TestDatabase.js"
+import * as Webhook from "../src/Webhook.js"
+import * as WebhookEndpoints from "../src/WebhookEndpoints.js"
+import {
+  append,
+  baseLayer,
+  createEndpoint,
+  deliveryStates,
+  eventually,
+  locationEvent,
+  newLocation,
+  realSleep,
+  type Received,
+  receiver,
+  seedConnection,
+  seedPlatform
+} from "./support/Delivery.js"
+
+const Store = WebhookEndpoints.WebhookEndpoints
+
+/** Worker settings that make retries and polling fast enough for tests. */
+const fastWorker: DeliveryWorker.Options = {
+  pollInterval: Duration.millis(100),
+  retrySchedule: [Duration.millis(150), Duration.millis(150), Duration.millis(150), Duration.millis(150)],
+  jitter: 0,
+  reapInterval: Duration.millis(500),
+  lease: Duration.seconds(10),
+  timeout: Duration.seconds(3),
+  shutdownGrace: Duration.millis(500)
+}
+
+/** A worker over the guarded client (private targets allowed unless said otherwise). */
+const workerLayer = (options: DeliveryWorker.Options = {}, allowPrivateTargets = true) =>
+  DeliveryWorker.layer({ ...fastWorker, ...options }).pipe(
+    Layer.provide(OutboundGuard.layerWith({ allowPrivateTargets, connectTimeout: Duration.seconds(2) }))
+  )
+
+/** A platform with an active connection covering `n` new locations. */
+const tenant = (n = 1) =>
+  Effect.gen(function*() {
+    const platformId = yield* seedPlatform()
+    const locations = Array.from({ length: n }, () => newLocation())
+    const connectionId = yield* seedConnection(platformId, locations.map((l, i) => [l, `listing-${i}`] as const))
+    return { platformId, locations, connectionId }
+  })
+
+/** Every endpoint (and with it every delivery) of earlier tests goes: tests share one database. */
+const reset = Effect.flatMap(SqlClient.SqlClient, (sql) => sql`delete from spacesync.webhook_endpoints`).pipe(
+  Effect.orDie
+)
+
+const plainHeaders = (request: Received) =>
+  Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]))
+
+const verifiesWith = (request: Received, secrets: ReadonlyArray<string>) => {
+  const standard = secrets.some((secret) => {
+    try {
+      new StandardWebhook(secret).verify(request.body, plainHeaders(request))
+      return true
+    } catch {
+      return false
+    }
+  })
+  const ours = Either.isRight(Webhook.verify({ payload: request.body, headers: request.headers, secrets }))
+  return standard && ours
+}
+
+const history = (platformId: Ids.PlatformId, endpointId: string) =>
+  Effect.flatMap(Store, (store) => store.deliveries(platformId, endpointId, { limit: 500 })).pipe(Effect.orDie)
+
+const endpointOf = (platformId: Ids.PlatformId, endpointId: string) =>
+  Effect.flatMap(Store, (store) => store.get(platformId, endpointId)).pipe(Effect.orDie)
+
+describe("DeliveryWorker", () => {
+  it("retries after the contract's schedule with ±20 % jitter, Retry-After within [delay, 2 × delay]", () => {
+    const delay = (step: number, random: number, retryAfterMillis?: number) =>
+      DeliveryWorker.retryDelay({
+        schedule: DeliveryWorker.defaultRetrySchedule,
+        step,
+        jitter: 0.2,
+        random: () => random,
+        retryAfterMillis
+      })
+    expect(DeliveryWorker.defaultRetrySchedule.map(Duration.toSeconds)).toEqual([
+      5,
+      300,
+      1800,
+      7200,
+      18000,
+      36000,
+      50400,
+      72000,
+      86400
+    ])
+    expect(delay(0, 0.5)).toEqual(Option.some(5000))
+    expect(delay(0, 0)).toEqual(Option.some(4000))
+    expect(delay(0, 0.999999)).toEqual(Option.some(6000))
+    expect(delay(8, 0.5)).toEqual(Option.some(86_400_000))
+    expect(delay(9, 0.5)).toEqual(Option.none())
+    // Retry-After is honoured, but never below the delay nor above twice the delay.
+    expect(delay(1, 0.5, 1000)).toEqual(Option.some(300_000))
+    expect(delay(1, 0.5, 400_000)).toEqual(Option.some(400_000))
+    expect(delay(1, 0.5, 3_600_000)).toEqual(Option.some(600_000))
+    expect(DeliveryWorker.parseRetryAfter("120", 0)).toBe(120_000)
+    expect(DeliveryWorker.parseRetryAfter("Thu, 01 Jan 1970 00:01:00 GMT", 30_000)).toBe(30_000)
+    expect(DeliveryWorker.parseRetryAfter("soon", 0)).toBeUndefined()
+  })
+
+  layer(baseLayer(), { excludeTestServices: true })((it) => {
+    it.scoped("signs every request so that standardwebhooks and core's verify both accept it, body byte for byte", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const sql = yield* SqlClient.SqlClient
+        const { locations, platformId } = yield* tenant(12)
+        let secret = ""
+        const target = yield* receiver((request) => ({ status: verifiesWith(request, [secret]) ? 204 : 401 }))
+        const created = yield* createEndpoint(platformId, `${target.url}/hook`)
+        secret = created.secret
+        const events = yield* append(...locations.map((l, i) => locationEvent(l, i + 1)))
+        yield* eventually(
+          Effect.map(deliveryStates(created.endpoint.id), (s) => s.log.length === events.length),
+          10_000,
+          "all deliveries"
+        ).pipe(Effect.provide(workerLayer()))
+        expect(target.received).toHaveLength(events.length)
+        expect(target.received.every((r) => verifiesWith(r, [secret]))).toBe(true)
+        const bodies = new Map(
+          (yield* sql<{ event_id: string; body: string }>`
+            select event_id, body from spacesync.platform_events where platform_id = ${platformId}`)
+            .map((r) => [r.event_id, r.body])
+        )
+        for (const request of target.received) {
+          const id = request.headers["webhook-id"] as string
+          expect(request.body).toBe(bodies.get(id))
+          expect(request.headers["content-type"]).toBe("application/json")
+          expect(Math.abs(Number(request.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(10)
+        }
+        expect(new Set(target.received.map((r) => r.headers["webhook-id"]))).toEqual(
+          new Set(events.map((e) => e.eventId))
+        )
+        const states = yield* deliveryStates(created.endpoint.id)
+        expect(states.log.every((l) => l.status === "succeeded" && l.attempts === 1)).toBe(true)
+      }))
+
+    it.scoped("a receiver that fails 3 times then succeeds gets the event with the same webhook-id each time", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant()
+        const target = yield* receiver((_, index) =>
+          index < 3 ? { status: 500, body: "down for maintenance" } : { status: 200 }
+        )
+        const { endpoint, secret } = yield* createEndpoint(platformId, `${target.url}/hook`)
+        const [event] = yield* append(locationEvent(locations[0]!, 1))
+        yield* eventually(
+          Effect.map(deliveryStates(endpoint.id), (s) => s.log.length === 1),
+          10_000,
+          "the delivery to succeed"
+        ).pipe(Effect.provide(workerLayer()))
+        expect(target.received.map((r) => r.headers["webhook-id"])).toEqual(Array(4).fill(event!.eventId))
+        expect(target.received.every((r) => verifiesWith(r, [secret]))).toBe(true)
+        const [delivery] = yield* history(platformId, endpoint.id)
+        expect(delivery).toMatchObject({ status: "succeeded", attemptCount: 4, nextAttemptAt: null })
+        expect(delivery!.attempts.map((a) => [a.attempt, a.trigger, a.statusCode, a.errorClass])).toEqual([
+          [1, "scheduled", 500, "http"],
+          [2, "scheduled", 500, "http"],
+          [3, "scheduled", 500, "http"],
+          [4, "scheduled", 200, null]
+        ])
+        expect(delivery!.attempts[0]).toMatchObject({
+          url: `${target.url}/hook`,
+          responseExcerpt: "down for maintenance",
+          errorMessage: "HTTP 500"
+        })
+        for (const attempt of delivery!.attempts.slice(0, 3)) {
+          expect(attempt.nextAttemptAt).not.toBeNull()
+          expect(DateTime.distance(attempt.attemptedAt, attempt.nextAttemptAt!)).toBeGreaterThanOrEqual(140)
+        }
+        expect(delivery!.attempts[3]!.nextAttemptAt).toBeNull()
+      }))
+
+    it.scoped("410 fails the delivery and disables the endpoint; its queued deliveries fail with the reason", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(5)
+        const target = yield* receiver(() => ({ status: 410 }))
+        const { endpoint } = yield* createEndpoint(platformId, `${target.url}/gone`)
+        yield* append(...locations.map((l) => locationEvent(l, 1)))
+        yield* eventually(
+          Effect.map(endpointOf(platformId, endpoint.id), (e) => e.status === "disabled"),
+          10_000,
+          "the endpoint to be disabled"
+        ).pipe(Effect.provide(workerLayer({ perEndpointConcurrency: 1 })))
+        const disabled = yield* endpointOf(platformId, endpoint.id)
+        expect(disabled.disabledReason).toBe("The endpoint answered 410 Gone")
+        const states = yield* deliveryStates(endpoint.id)
+        expect(states.queued).toEqual([])
+        expect(states.log.map((l) => l.status)).toEqual(Array(5).fill("failed"))
+        // The first 410 stops the sending: the other deliveries fail with the endpoint, unsent.
+        expect(target.received).toHaveLength(1)
+        expect(states.log.filter((l) => l.reason === "The endpoint answered 410 Gone")).toHaveLength(1)
+        expect(states.log.filter((l) => l.reason === "endpoint disabled: The endpoint answered 410 Gone")).toHaveLength(
+          4
+        )
+        // Nothing more is queued for it.
+        yield* append(locationEvent(locations[0]!, 2, "location.updated"))
+        expect((yield* deliveryStates(endpoint.id)).queued).toEqual([])
+      }))
+
+    it.scoped("refuses a target on 127.0.0.1 when private targets are not allowed (refused_target)", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant()
+        const target = yield* receiver()
+        // Saved while allowed (or through a name that resolves there later): the guard acts at connect time.
+        const byAddress = yield* createEndpoint(platformId, `${target.url}/direct`)
+        const byName = yield* createEndpoint(platformId, `http://localhost:${target.port}/by-name`)
+        yield* append(locationEvent(locations[0]!, 1))
+        yield* eventually(
+          Effect.map(
+            Effect.all([deliveryStates(byAddress.endpoint.id), deliveryStates(byName.endpoint.id)]),
+            ([a, b]) => a.log.length === 1 && b.log.length === 1
+          ),
+          10_000,
+          "both deliveries to fail"
+        ).pipe(Effect.provide(workerLayer({ retrySchedule: [] }, false)))
+        expect(target.received).toEqual([])
+        for (const endpointId of [byAddress.endpoint.id, byName.endpoint.id]) {
+          const [delivery] = yield* history(platformId, endpointId)
+          expect(delivery).toMatchObject({ status: "failed", lastErrorClass: "refused_target", lastStatusCode: null })
+          expect(delivery!.attempts[0]).toMatchObject({ errorClass: "refused_target", statusCode: null })
+          expect(delivery!.attempts[0]!.errorMessage).toContain("loopback")
+        }
+      }))
+
+    it.scoped("a newer event supersedes a queued retry at fan-out, and an in-flight one when it completes", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(2)
+        const [waiting, inFlight] = locations as [Ids.LocationId, Ids.LocationId]
+        const target = yield* receiver((request, index) =>
+          index > 0
+            ? { status: 200 }
+            : request.path === "/slow"
+            ? { status: 500, delayMs: 700 }
+            : { status: 500 }
+        )
+        const fast = yield* createEndpoint(platformId, `${target.url}/fast`, { eventTypes: ["pricing.updated"] })
+        const slow = yield* createEndpoint(platformId, `${target.url}/slow`, { eventTypes: ["resources.updated"] })
+        yield* Effect.gen(function*() {
+          // Waiting for a retry when the newer event arrives: superseded at fan-out.
+          const [old] = yield* append(locationEvent(waiting, 1))
+          yield* eventually(
+            Effect.map(
+              history(platformId, fast.endpoint.id),
+              ([d]) => d?.attemptCount === 1 && d.nextAttemptAt !== null
+            ),
+            5_000,
+            "the first attempt to fail"
+          )
+          const [newer] = yield* append(locationEvent(waiting, 2))
+          expect((yield* deliveryStates(fast.endpoint.id)).log).toMatchObject([
+            { event_id: old!.eventId, status: "superseded", attempts: 1, superseded_by: newer!.eventId }
+          ])
+          // In flight when the newer event arrives: superseded when its attempt fails.
+          const [oldSlow] = yield* append(locationEvent(inFlight, 1, "resources.updated"))
+          yield* eventually(Effect.sync(() => target.onPath("/slow").length === 1), 5_000, "the slow request")
+          const [newerSlow] = yield* append(locationEvent(inFlight, 2, "resources.updated"))
+          yield* eventually(
+            Effect.map(deliveryStates(slow.endpoint.id), (s) => s.log.length === 2),
+            5_000,
+            "both slow deliveries to finish"
+          )
+          yield* eventually(
+            Effect.map(deliveryStates(fast.endpoint.id), (s) => s.log.length === 2),
+            5_000,
+            "the newer fast delivery"
+          )
+          const slowLog = (yield* deliveryStates(slow.endpoint.id)).log
+          expect(slowLog.find((l) => l.event_id === oldSlow!.eventId)).toMatchObject({
+            status: "superseded",
+            attempts: 1,
+            superseded_by: newerSlow!.eventId
+          })
+          expect(slowLog.find((l) => l.event_id === newerSlow!.eventId)).toMatchObject({ status: "succeeded" })
+          yield* realSleep(400)
+          // The stale events were never sent again.
+          expect(target.onPath("/fast").map((r) => r.headers["webhook-id"])).toEqual([old!.eventId, newer!.eventId])
+          expect(target.onPath("/slow").map((r) => r.headers["webhook-id"])).toEqual([
+            oldSlow!.eventId,
+            newerSlow!.eventId
+          ])
+        }).pipe(Effect.provide(workerLayer({ retrySchedule: [Duration.millis(1500)] })))
+      }))
+
+    it.scoped("resends one delivery, and recovers every failed delivery of an endpoint since a time", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const store = yield* Store
+        const { locations, platformId } = yield* tenant(3)
+        let up = false
+        const target = yield* receiver(() => ({ status: up ? 200 : 503 }))
+        const { endpoint } = yield* createEndpoint(platformId, `${target.url}/hook`)
+        const since = DateTime.unsafeNow()
+        yield* Effect.gen(function*() {
+          const events = yield* append(...locations.map((l) => locationEvent(l, 1)))
+          yield* eventually(
+            Effect.map(deliveryStates(endpoint.id), (s) => s.log.filter((l) => l.status === "failed").length === 3),
+            5_000,
+            "every delivery to fail"
+          )
+          up = true
+          expect(yield* store.recover(platformId, endpoint.id, since)).toEqual({ requeued: 3 })
+          yield* eventually(
+            Effect.map(deliveryStates(endpoint.id), (s) => s.log.filter((l) => l.status === "succeeded").length === 3),
+            5_000,
+            "every recovered delivery"
+          )
+          const [latest] = yield* history(platformId, endpoint.id)
+          expect(latest!.attempts.map((a) => [a.trigger, a.statusCode])).toEqual([["scheduled", 503], [
+            "recover",
+            200
+          ]])
+          // Resend one delivery: same webhook-id, a manual attempt.
+          yield* store.resend(platformId, latest!.id)
+          yield* eventually(
+            Effect.map(store.delivery(platformId, latest!.id), (d) => d.status === "succeeded" && d.attemptCount === 3),
+            5_000,
+            "the resend"
+          )
+          const resent = target.received.filter((r) => r.headers["webhook-id"] === latest!.eventId)
+          expect(resent).toHaveLength(3)
+          expect((yield* store.delivery(platformId, latest!.id)).attempts.map((a) => a.trigger)).toEqual([
+            "scheduled",
+            "recover",
+            "manual"
+          ])
+          expect(events.map((e) => e.eventId)).toContain(latest!.eventId)
+        }).pipe(Effect.provide(workerLayer({ retrySchedule: [] })))
+      }))
+
+    it.scoped("disables an endpoint that has had no success for 5 days", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const sql = yield* SqlClient.SqlClient
+        const { locations, platformId } = yield* tenant()
+        const target = yield* receiver(() => ({ status: 500 }))
+        const { endpoint } = yield* createEndpoint(platformId, `${target.url}/hook`)
+        yield* sql`update spacesync.webhook_endpoints set failing_since = now() - interval '5 days 1 minute'
+          where endpoint_id = ${endpoint.id}`
+        yield* append(locationEvent(locations[0]!, 1))
+        yield* eventually(
+          Effect.map(endpointOf(platformId, endpoint.id), (e) => e.status === "disabled"),
+          5_000,
+          "the endpoint to be disabled"
+        ).pipe(Effect.provide(workerLayer()))
+        expect((yield* endpointOf(platformId, endpoint.id)).disabledReason).toBe("No successful delivery for 5 days")
+        expect((yield* deliveryStates(endpoint.id)).log.map((l) => l.status)).toEqual(["failed"])
+        // A success resets the clock: a failing endpoint that recovers is not disabled later.
+        const healthy = yield* createEndpoint(platformId, `${target.url}/healthy`)
+        target.respond = () => ({ status: 200 })
+        yield* sql`update spacesync.webhook_endpoints set failing_since = now() - interval '6 days'
+          where endpoint_id = ${healthy.endpoint.id}`
+        yield* append(locationEvent(locations[0]!, 2))
+        yield* eventually(
+          Effect.map(deliveryStates(healthy.endpoint.id), (s) => s.log.length === 1),
+          5_000,
+          "the healthy delivery"
+        ).pipe(Effect.provide(workerLayer()))
+        const [row] = yield* sql<{ failing_since: Date | null; status: string }>`
+          select failing_since, status from spacesync.webhook_endpoints where endpoint_id = ${healthy.endpoint.id}`
+        expect(row).toEqual({ failing_since: null, status: "enabled" })
+      }))
+
+    it.scoped("after a rotation the old secret signs beside the new one for 24 hours, then stops", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const store = yield* Store
+        const sql = yield* SqlClient.SqlClient
+        const { locations, platformId } = yield* tenant(2)
+        const target = yield* receiver()
+        const { endpoint, secret: oldSecret } = yield* createEndpoint(platformId, `${target.url}/hook`)
+        const { secret: newSecret } = yield* store.rotateSecret(platformId, endpoint.id)
+        yield* Effect.gen(function*() {
+          yield* append(locationEvent(locations[0]!, 1))
+          yield* eventually(Effect.sync(() => target.received.length === 1), 5_000, "the first delivery")
+          const [first] = target.received
+          expect((first!.headers["webhook-signature"] as string).split(" ")).toHaveLength(2)
+          expect(verifiesWith(first!, [oldSecret])).toBe(true)
+          expect(verifiesWith(first!, [newSecret])).toBe(true)
+          // 24 hours later the old secret no longer signs.
+          yield* sql`update spacesync.webhook_endpoints set secrets = jsonb_set(secrets, '{1,expiresAt}',
+            to_jsonb((now() - interval '1 second')::text)) where endpoint_id = ${endpoint.id}`
+          yield* append(locationEvent(locations[1]!, 1))
+          yield* eventually(Effect.sync(() => target.received.length === 2), 5_000, "the second delivery")
+          const second = target.received[1]!
+          expect((second.headers["webhook-signature"] as string).split(" ")).toHaveLength(1)
+          expect(verifiesWith(second, [newSecret])).toBe(true)
+          expect(verifiesWith(second, [oldSecret])).toBe(false)
+        }).pipe(Effect.provide(workerLayer()))
+      }))
+
+    it.scoped("a slow endpoint is held to its concurrency cap and does not hold up the others", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(8)
+        const target = yield* receiver((request) => request.path === "/slow" ? { status: 200, delayMs: 300 } : {})
+        const slow = yield* createEndpoint(platformId, `${target.url}/slow`)
+        const fast = yield* createEndpoint(platformId, `${target.url}/fast`)
+        yield* Effect.gen(function*() {
+          yield* append(...locations.map((l) => locationEvent(l, 1)))
+          yield* eventually(Effect.sync(() => target.onPath("/fast").length === 8), 5_000, "the fast endpoint")
+          // The fast endpoint is done while the slow one has had at most its first two rounds.
+          expect(target.onPath("/slow").length).toBeLessThanOrEqual(4)
+          yield* eventually(
+            Effect.map(deliveryStates(slow.endpoint.id), (s) => s.log.length === 8),
+            10_000,
+            "the slow endpoint"
+          )
+        }).pipe(Effect.provide(workerLayer({ perEndpointConcurrency: 2, concurrency: 16 })))
+        expect(target.maxConcurrent.get("/slow")).toBe(2)
+        expect((yield* deliveryStates(fast.endpoint.id)).log).toHaveLength(8)
+      }))
+
+    it.scoped("exposes attempts by outcome, latency, queue depth and the oldest due delivery as Prometheus text", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(2)
+        const target = yield* receiver((request) => request.path === "/down" ? { status: 500 } : {})
+        const down = yield* createEndpoint(platformId, `${target.url}/down`, { eventTypes: ["pricing.updated"] })
+        yield* createEndpoint(platformId, `${target.url}/up`)
+        yield* append(locationEvent(locations[0]!, 1), locationEvent(locations[1]!, 1, "location.updated"))
+        yield* eventually(Effect.sync(() => target.received.length >= 3), 5_000, "the attempts").pipe(
+          Effect.provide(workerLayer({ retrySchedule: [Duration.hours(1)] }))
+        )
+        const text = yield* DeliveryMetrics.render
+        expect(text).toMatch(/^# TYPE spacesync_webhook_attempts_total counter$/m)
+        expect(text).toMatch(/^spacesync_webhook_attempts_total\{outcome="success"\} [1-9]\d*$/m)
+        expect(text).toMatch(/^spacesync_webhook_attempts_total\{outcome="http"\} [1-9]\d*$/m)
+        expect(text).toMatch(/^# TYPE spacesync_webhook_delivery_latency_seconds histogram$/m)
+        expect(text).toMatch(/^spacesync_webhook_delivery_latency_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m)
+        expect(text).toMatch(/^spacesync_webhook_delivery_latency_seconds_count [1-9]\d*$/m)
+        expect(text).toMatch(/^spacesync_webhook_queue_depth 1$/m)
+        expect(text).toMatch(/^spacesync_webhook_queue_due 0$/m)
+        expect(text).toContain(`spacesync_webhook_oldest_due_seconds{endpoint_id="${down.endpoint.id}"} 0`)
+        // Make the waiting retry due: its age shows.
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`update spacesync.webhook_deliveries set due_at = now() - interval '42 seconds'
+          where endpoint_id = ${down.endpoint.id}`
+        const later = yield* DeliveryMetrics.render
+        expect(later).toMatch(/^spacesync_webhook_queue_due 1$/m)
+        const age = later.match(/spacesync_webhook_oldest_due_seconds\{endpoint_id="[^"]+"\} ([\d.]+)/)
+        expect(Number(age![1])).toBeGreaterThanOrEqual(42)
+      }))
+  })
+
+  layer(baseLayer(TestDatabase.layerEmbedded()), { excludeTestServices: true, timeout: "60 seconds" })((it) => {
+    it.scoped(
+      "works on the embedded database, where it polls",
+      () =>
+        Effect.gen(function*() {
+          const { locations, platformId } = yield* tenant(3)
+          const target = yield* receiver()
+          const { endpoint, secret } = yield* createEndpoint(platformId, `${target.url}/hook`)
+          yield* append(...locations.map((l) => locationEvent(l, 1)))
+          yield* eventually(
+            Effect.map(deliveryStates(endpoint.id), (s) => s.log.length === 3),
+            15_000,
+            "the deliveries"
+          ).pipe(Effect.provide(workerLayer({ listen: true })))
+          expect(target.received.every((r) => verifiesWith(r, [secret]))).toBe(true)
+        }),
+      60_000
+    )
+  })
+})
