@@ -3,7 +3,8 @@
  *
  * @since 0.1.0
  */
+import { FeedAdapter } from "@spacesync/adapter-feed"
 import type { Adapter } from "@spacesync/core/Adapter"
 
 /** @since 0.1.0 */
-export const bundledAdapters: ReadonlyArray<Adapter<any, any>> = []
+export const bundledAdapters: ReadonlyArray<Adapter<any, any>> = [FeedAdapter.adapter]

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, Schema, Stream } from "effect"
+import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Adapter from "../Adapter.js"
 import * as AdapterError from "../AdapterError.js"
 
@@ -62,5 +63,29 @@ export const adapter = (upstream: MemoryUpstream, id = "memory") =>
         const source = upstream.locations.get(ref.externalId)
         if (source === undefined) return yield* AdapterError.upstream(404, `No location ${ref.externalId}`)
         return structuredClone(source)
+      }),
+    // Webhooks carry `x-memory-signature: hex(HMAC-SHA256(token, body))` and a body
+    // `{"locations": [externalId…]}`, or `{"all": true}`.
+    verifyWebhook: (request, credentials) =>
+      Effect.gen(function*() {
+        const expected = createHmac("sha256", Redacted.value(credentials.token)).update(request.body).digest()
+        const given = Buffer.from(request.headers["x-memory-signature"] ?? "", "hex")
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          return yield* AdapterError.unauthorized("Bad webhook signature")
+        }
+        const body = yield* Effect.try({
+          try: () => JSON.parse(Buffer.from(request.body).toString("utf8")),
+          catch: () => AdapterError.invalidData([], "Webhook body is not JSON")
+        })
+        return body?.all === true
+          ? { _tag: "All" as const }
+          : {
+            _tag: "Locations" as const,
+            externalIds: Array.isArray(body?.locations) ? body.locations.map(String) : []
+          }
       })
   })
+
+/** Signs a webhook body as the in-memory upstream does. @since 0.1.0 */
+export const signWebhook = (token: string, body: string): string =>
+  createHmac("sha256", token).update(body).digest("hex")
