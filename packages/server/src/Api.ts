@@ -12,6 +12,7 @@ import { OAuthApi } from "./OAuth/Api.js"
 import { OperatorApi } from "./Operator/Api.js"
 import { PlatformApi } from "./Platform/Api.js"
 import { UpstreamApi } from "./Upstream/Api.js"
+import { WebhooksApi } from "./Webhooks/Api.js"
 
 /**
  * @since 0.1.0
@@ -22,6 +23,7 @@ export class Api extends HttpApi.make("spacesync")
   .add(OperatorApi)
   .add(OAuthApi)
   .add(PlatformApi)
+  .add(WebhooksApi)
   .add(UpstreamApi)
   .annotate(OpenApi.Title, "spacesync hub")
   .annotate(

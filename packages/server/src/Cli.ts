@@ -6,6 +6,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Database, Migrations } from "@spacesync/core"
+import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
 import * as Scheduler from "@spacesync/core/Scheduler"
 import { Console, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import * as AdminToken from "./AdminToken.js"
@@ -62,9 +63,10 @@ const start = Command.make("start", { roles: rolesOption }, ({ roles }) =>
     const selected = yield* parseRoles(roles)
     const api = selected.has("api") ? Layer.mergeAll(HttpLive, announceAdminToken) : Layer.empty
     const scheduler = selected.has("scheduler") ? Scheduler.layerLoop() : Layer.empty
+    const workers = selected.has("workers") ? Layer.discard(DeliveryWorker.layerConfig) : Layer.empty
     yield* Effect.logInfo(`Starting spacesync: ${[...selected].join(", ")}`)
     return yield* Layer.launch(
-      Layer.mergeAll(api, scheduler).pipe(
+      Layer.mergeAll(api, scheduler, workers).pipe(
         Layer.provide(ServicesLive),
         Layer.provide(Hub.coreServices(bundledAdapters)),
         Layer.provide(Foundation)

@@ -25,6 +25,7 @@ import { HttpPlatformLive } from "./Platform/Http.js"
 import * as Platforms from "./Platforms.js"
 import * as RateLimits from "./RateLimits.js"
 import { HttpUpstreamLive } from "./Upstream/Http.js"
+import { HttpWebhooksLive } from "./Webhooks/Http.js"
 
 /** The server's own services (tenancy, tokens, auth). @since 0.1.0 */
 export const ServicesLive = Layer.mergeAll(AdminAuthLive, OperatorAuthLive, PlatformAuthLive).pipe(
@@ -46,7 +47,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
     HttpOperatorLive,
     HttpOAuthLive,
     HttpPlatformLive,
-    HttpUpstreamLive
+    HttpUpstreamLive,
+    HttpWebhooksLive
   ])
 )
 

@@ -12,6 +12,7 @@ import * as Fanout from "@spacesync/core/Fanout"
 import * as HubUrls from "@spacesync/core/HubUrls"
 import * as OutboundGuard from "@spacesync/core/OutboundGuard"
 import type * as SecretBox from "@spacesync/core/SecretBox"
+import * as WebhookEndpoints from "@spacesync/core/WebhookEndpoints"
 import { Effect, Layer } from "effect"
 import { HubConfig } from "./HubConfig.js"
 
@@ -32,7 +33,7 @@ export const coreServices = (adapters: ReadonlyArray<Adapter<any, any>>) => {
     Layer.provideMerge(Fanout.layer),
     Layer.provideMerge(urls)
   )
-  return Scheduler.layerConfig.pipe(
+  return Layer.mergeAll(Scheduler.layerConfig, WebhookEndpoints.layerConfig).pipe(
     Layer.provideMerge(SyncEngine.layerConfig),
     Layer.provideMerge(Accounts.layer),
     Layer.provideMerge(Adapters.layer(adapters)),
