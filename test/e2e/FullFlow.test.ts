@@ -33,7 +33,11 @@ const serve = (respond: (req: Http.IncomingMessage, body: string, res: Http.Serv
       })
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
     }),
-    (server) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
   ).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`))
 
 const waitFor = <A>(get: () => A | undefined, timeoutMs = 15_000) =>
@@ -56,7 +60,9 @@ describe("end to end", () => {
     it.scoped("a price change reaches the platform as a signed webhook and through its apiUrl", () =>
       Effect.gen(function*() {
         // The operator's system: a canonical JSON feed on loopback.
-        const feed = { locations: [Fixtures.locationSource("berlin-1"), Fixtures.locationSource("berlin-2")] }
+        const feed: { locations: Array<any> } = {
+          locations: [Fixtures.locationSource("berlin-1"), Fixtures.locationSource("berlin-2")]
+        }
         const feedUrl = yield* serve((_req, _body, res) => {
           res.writeHead(200, { "content-type": "application/json" })
           res.end(JSON.stringify(feed))

@@ -395,6 +395,83 @@ describe("hub API", () => {
         expect((yield* TestHub.fetchHub(`${v1}/locations/${loc}`, auth(a.token))).status).toBe(200)
       }))
 
+    it.effect("webhook endpoints: create (secret once), list, update, rotate, deliveries, recover, resend; scoped per platform", () =>
+      Effect.gen(function*() {
+        const w = yield* world
+        const other = yield* world
+        const created = yield* TestHub.fetchHub(
+          "/v1/webhook-endpoints",
+          json({ url: "https://hooks.example/in", description: "main" }, w.token)
+        )
+        expect(created.status).toBe(201)
+        expect(created.json).toMatchObject({
+          id: expect.stringMatching(/^ep_/),
+          url: "https://hooks.example/in",
+          eventTypes: null,
+          status: "enabled",
+          secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/)
+        })
+        const id = created.json.id
+        const listed = (yield* TestHub.fetchHub("/v1/webhook-endpoints", auth(w.token))).json.data
+        expect(listed.map((e: any) => e.id)).toEqual([id])
+        expect(JSON.stringify(listed)).not.toContain(created.json.secret)
+        const patched = yield* TestHub.fetchHub(
+          `/v1/webhook-endpoints/${id}`,
+          json({ eventTypes: ["pricing.updated", "location.deleted"] }, w.token, "PATCH")
+        )
+        expect(patched.json.eventTypes).toEqual(["pricing.updated", "location.deleted"])
+        const rotated = yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}/rotate-secret`, auth(w.token, "POST"))
+        expect(rotated.json.secret).toMatch(/^whsec_/)
+        expect(rotated.json.secret).not.toBe(created.json.secret)
+        const deliveries = yield* TestHub.fetchHub(
+          `/v1/webhook-endpoints/${id}/deliveries?status=failed`,
+          auth(w.token)
+        )
+        expect(deliveries.json).toEqual({ data: [] })
+        const badStatus = yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}/deliveries?status=nope`, auth(w.token))
+        expect(badStatus.status).toBe(400)
+        const recovered = yield* TestHub.fetchHub(
+          `/v1/webhook-endpoints/${id}/recover`,
+          json({ since: "2026-01-01T00:00:00Z" }, w.token)
+        )
+        expect(recovered.json).toEqual({ requeued: 0 })
+        expect((yield* TestHub.fetchHub("/v1/deliveries/dlv_unknown/resend", auth(w.token, "POST"))).status).toBe(404)
+        const invalid = yield* TestHub.fetchHub("/v1/webhook-endpoints", json({ url: "ftp://x" }, w.token))
+        expect(invalid.status).toBe(400)
+        expect(invalid.headers.get("content-type")).toBe("application/problem+json")
+        const unknownField = yield* TestHub.fetchHub(
+          "/v1/webhook-endpoints",
+          json({ url: "https://x.example", secret: "mine" }, w.token)
+        )
+        expect(unknownField.status).toBe(400)
+        expect(unknownField.json.errors[0].path).toBe("secret")
+        // Another platform sees none of it.
+        for (
+          const [method, path] of [
+            ["GET", `/v1/webhook-endpoints/${id}`],
+            ["PATCH", `/v1/webhook-endpoints/${id}`],
+            ["DELETE", `/v1/webhook-endpoints/${id}`],
+            ["POST", `/v1/webhook-endpoints/${id}/rotate-secret`],
+            ["GET", `/v1/webhook-endpoints/${id}/deliveries`],
+            ["POST", `/v1/webhook-endpoints/${id}/recover`]
+          ] as const
+        ) {
+          const body = method === "PATCH"
+            ? {}
+            : method === "POST" && path.endsWith("recover")
+            ? { since: "2026-01-01T00:00:00Z" }
+            : undefined
+          const res = yield* TestHub.fetchHub(
+            path,
+            body === undefined ? auth(other.token, method) : json(body, other.token, method)
+          )
+          expect([path, method, res.status]).toEqual([path, method, 404])
+        }
+        expect((yield* TestHub.fetchHub("/v1/webhook-endpoints", auth(other.token))).json.data).toEqual([])
+        expect((yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}`, auth(w.token, "DELETE"))).status).toBe(204)
+        expect((yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}`, auth(w.token))).status).toBe(404)
+      }))
+
     it.effect("serves OpenAPI 3.1, browsable docs without a CDN, and Prometheus metrics", () =>
       Effect.gen(function*() {
         const spec = yield* TestHub.fetchHub("/openapi.json")

@@ -48,6 +48,7 @@ export const layer = (
       return { host: "127.0.0.1", port: address.port, publicUrl: `http://127.0.0.1:${address.port}` }
     })
   )
+  // One hub per test file: the API's module-level layers are shared by every hub built in one process.
   return HttpApiBuilder.serve(middleware).pipe(
     Layer.provide(DocsLive),
     Layer.provide(ApiLive),
