@@ -59,9 +59,14 @@ export const DocsLive = Layer.mergeAll(
   MetricsLive
 )
 
-/** The HTTP app's middleware: problem+json for every error, then request logging. @since 0.1.0 */
+/**
+ * The HTTP app's middleware: a request id and metrics around JSON request logs (which carry the id), and
+ * problem+json for every error response.
+ *
+ * @since 0.1.0
+ */
 export const middleware = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  HttpMiddleware.logger(observe(problemJson(app)))
+  observe(HttpMiddleware.logger(problemJson(app)))
 
 /**
  * Serves the API on the configured host and port.
