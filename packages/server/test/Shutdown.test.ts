@@ -29,7 +29,9 @@ describe("spacesync start: SIGTERM", () => {
         })
       })
       yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => receiver.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        Effect.async<void>((resume) => {
+          receiver.listen(0, "127.0.0.1", () => resume(Effect.void))
+        }),
         () => Effect.sync(() => receiver.closeAllConnections())
       )
       const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`
