@@ -81,8 +81,10 @@ export const toProblem = (status: number, body: unknown): Record<string, unknown
   if (body === null || typeof body !== "object" || typeof (body as any)._tag !== "string") {
     return { type: "about:blank", title, status, detail: status === 404 ? "No such route" : title }
   }
-  const { _tag, detail, issues, message, ...rest } = body as Record<string, any>
-  if (_tag === "HttpApiDecodeError") {
+  // The tagged fields stay as extension members (RFC 9457 §3.2), so the typed `HttpApiClient` built from
+  // the same API definition still decodes every error into its class.
+  const { detail, issues, message } = body as Record<string, any>
+  if ((body as any)._tag === "HttpApiDecodeError") {
     return {
       type: problemType("InvalidRequest"),
       title: "Invalid request",
@@ -91,15 +93,16 @@ export const toProblem = (status: number, body: unknown): Record<string, unknown
       errors: (issues as Array<{ path: Array<PropertyKey>; message: string }>).map((issue) => ({
         path: issue.path.map(String).join("."),
         message: issue.message
-      }))
+      })),
+      ...body
     }
   }
   return {
-    type: problemType(_tag),
+    type: problemType((body as any)._tag),
     title,
     status,
     detail: typeof detail === "string" ? detail : typeof message === "string" ? message : title,
-    ...rest
+    ...body
   }
 }
 
@@ -146,6 +149,7 @@ const problemSchema = {
     title: { type: "string" },
     status: { type: "integer" },
     detail: { type: "string" },
+    _tag: { type: "string", description: "The error's tag, for clients generated from the same API definition" },
     errors: {
       type: "array",
       items: {
