@@ -32,7 +32,15 @@ export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string
     const child = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const child = spawn(process.execPath, [bin, ...args], {
-          env: { ...process.env, DATABASE_URL: "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+          env: {
+            ...process.env,
+            DATABASE_URL: "",
+            SPACESYNC_ADMIN_TOKEN: "",
+            SPACESYNC_SECRET_KEY: "",
+            ...env,
+            PORT: String(port),
+            HOST: "127.0.0.1"
+          },
           stdio: ["ignore", "pipe", "pipe"]
         })
         child.stdout!.on("data", (chunk) => (output += chunk))
