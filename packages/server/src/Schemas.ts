@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { Accounts } from "@spacesync/core"
 import { AccountId, ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/core/Ids"
 import { Schema } from "effect"
 
@@ -49,14 +50,7 @@ export const PlatformView = Schema.Struct({
 export const OperatorView = Schema.Struct({ operatorId: OperatorId, name: Schema.String, createdAt: Timestamp })
 
 /** @since 0.1.0 */
-export const SyncCounts = Schema.Struct({
-  listed: Schema.Number,
-  created: Schema.Number,
-  updated: Schema.Number,
-  deleted: Schema.Number,
-  unchanged: Schema.Number,
-  failed: Schema.Number
-})
+export const SyncCounts = Accounts.SyncCounts
 
 /** @since 0.1.0 */
 export const AccountView = Schema.Struct({
@@ -68,7 +62,7 @@ export const AccountView = Schema.Struct({
   pausedReason: Schema.NullOr(Schema.String),
   webhookUrl: Schema.String,
   lastSync: Schema.NullOr(Schema.Struct({
-    outcome: Schema.Literal("succeeded", "partial", "failed", "refused"),
+    outcome: Accounts.SyncOutcome,
     startedAt: Timestamp,
     finishedAt: Timestamp,
     durationMillis: Schema.Number,

@@ -1,4 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Accounts } from "@spacesync/core"
 import { AccountId, ConnectionId, LocationId, PlatformId } from "@spacesync/core/Ids"
 import { Schema } from "effect"
 import { OperatorAuth } from "../Auth.js"
@@ -43,7 +44,7 @@ export class OperatorApi extends HttpApiGroup.make("operator")
       .addSuccess(Schema.Struct({
         locations: Schema.Number,
         events: Schema.Number,
-        outcome: Schema.Literal("succeeded", "partial", "failed", "refused"),
+        outcome: Accounts.SyncOutcome,
         counts: SyncCounts,
         errors: Schema.Array(Schema.Struct({
           externalId: Schema.NullOr(Schema.String),

@@ -1,6 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Location, Price, Resource } from "@spacesync/core"
-import { ConnectionId, EventId, LocationId, ResourceId } from "@spacesync/core/Ids"
+import { ConnectionId, LocationId, ResourceId } from "@spacesync/core/Ids"
+import * as Webhook from "@spacesync/core/Webhook"
 import { Schema } from "effect"
 import { PlatformAuth } from "../Auth.js"
 import { BadRequest, Conflict, Forbidden, NotFound } from "../Errors.js"
@@ -23,36 +24,8 @@ export const PlatformResource = Schema.Struct({
   listingResourceId: Schema.optional(Schema.String)
 }).annotations({ identifier: "PlatformResource" })
 
-export const Changes = Schema.Struct({
-  created: Schema.Array(Schema.String),
-  updated: Schema.Array(Schema.String),
-  deleted: Schema.Array(Schema.String),
-  listingResourceIds: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
-})
-
 /** The object every webhook carries, and the events feed lists. */
-export const WebhookEvent = Schema.Struct({
-  type: Schema.Literal(
-    "connection.activated",
-    "connection.revoked",
-    "location.created",
-    "location.updated",
-    "location.deleted",
-    "resources.updated",
-    "pricing.updated"
-  ),
-  timestamp: Schema.String,
-  data: Schema.Struct({
-    eventId: EventId,
-    connectionId: ConnectionId,
-    locationId: Schema.NullOr(LocationId),
-    listingId: Schema.NullOr(Schema.String),
-    version: Schema.NullOr(Schema.Number),
-    apiUrl: Schema.String,
-    changes: Changes,
-    fullResync: Schema.Boolean
-  })
-}).annotations({ identifier: "WebhookEvent" })
+export const WebhookEvent = Webhook.WebhookEvent
 
 const notModified = HttpApiSchema.Empty(304)
 const etagNote =
