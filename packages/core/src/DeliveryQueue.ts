@@ -15,7 +15,9 @@
  * call: claims and completions are single statements.
  *
  * Round trips: one claim per batch, one completion per batch of results (plus the two statements of the
- * fan-out per `append`, in the change's transaction).
+ * fan-out per `append`, in the change's transaction). Claims and completions commit asynchronously
+ * (`synchronous_commit` off for those statements only): a database crash can only make a delivery be
+ * sent again, never lose one.
  *
  * @since 0.1.0
  */
@@ -48,6 +50,8 @@ export type StoredSecret = typeof StoredSecret.Type
 /** A claimed delivery: everything one attempt needs. @since 0.1.0 */
 export interface Claimed {
   readonly claimId: string
+  /** Where the claimed row version lives (its `ctid`): completions find it without an index lookup. */
+  readonly tid: string
   readonly deliveryId: Webhook.DeliveryId
   readonly endpointId: Webhook.EndpointId
   readonly eventId: Ids.EventId
@@ -66,6 +70,8 @@ export interface Claimed {
 /** The result of one attempt, to record. @since 0.1.0 */
 export interface AttemptResult {
   readonly claimId: string
+  /** `Claimed.tid`. */
+  readonly tid: string
   readonly deliveryId: Webhook.DeliveryId
   readonly endpointId: Webhook.EndpointId
   readonly attempt: number
@@ -134,6 +140,7 @@ export class DeliveryQueue extends Context.Tag("@spacesync/core/DeliveryQueue")<
 }>() {}
 
 const ClaimedRow = Schema.Struct({
+  tid: Schema.String,
   delivery_id: Webhook.DeliveryId,
   endpoint_id: Webhook.EndpointId,
   event_id: Ids.EventId,
@@ -166,6 +173,11 @@ const clean = (text: string | null) => text === null ? null : text.replaceAll("\
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const pg = yield* Effect.serviceOption(PgClient.PgClient)
+  // Claims, completions and reaping commit without waiting for the WAL flush (only these statements: it
+  // is set for their own transaction). A crash of the database server may forget the last few of them;
+  // the deliveries concerned are then simply sent again (delivery is at least once), never lost: a row
+  // only leaves the queue in the same transaction that records its outcome.
+  const asyncCommit = sql`set_config('synchronous_commit', 'off', true) as async_commit`
 
   const claim = (options: {
     readonly claimId: string
@@ -177,7 +189,11 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const busy = [...options.inFlight].filter(([, n]) => n > 0)
       const saturated = busy.filter(([, n]) => n >= options.perEndpoint).map(([id]) => id)
-      const scan = Math.max(100, options.limit * 4)
+      // The scan reads the oldest due rows in order (the due_at index), leased ones included, and drops
+      // those after the limit: filtering on claim_id inside the scan would make the planner guess its
+      // selectivity (a queue's statistics are always stale) and choose a bitmap scan and a sort of every
+      // due row. Leased rows are at most what is in flight, so the window only needs that much slack.
+      const scan = options.limit * 2 + 128
       const rows = yield* sql`
         with busy (endpoint_id, free) as (
           select * from unnest(${busy.map(([id]) => id)}::text[], ${
@@ -185,26 +201,28 @@ export const make = Effect.gen(function*() {
       }::int[])
         ),
         candidates as (
-          select q.delivery_id, q.endpoint_id, q.due_at,
-            row_number() over (partition by q.endpoint_id order by q.due_at, q.delivery_id) as rank
+          select q.tid, q.endpoint_id, q.due_at,
+            row_number() over (partition by q.endpoint_id order by q.due_at, q.tid) as rank
           from (
-            select d.delivery_id, d.endpoint_id, d.due_at
+            select d.ctid as tid, d.endpoint_id, d.due_at, d.claim_id
             from spacesync.webhook_deliveries d
-            join spacesync.webhook_endpoints e on e.endpoint_id = d.endpoint_id and e.status = 'enabled'
-            where d.claim_id is null and d.due_at <= now() and d.endpoint_id <> all(${saturated}::text[])
+            where d.due_at <= now() and d.endpoint_id <> all(${saturated}::text[])
             order by d.due_at
             limit ${scan}
           ) q
+          where q.claim_id is null
         ),
         picked as (
-          select c.delivery_id from candidates c left join busy b on b.endpoint_id = c.endpoint_id
+          select c.tid from candidates c
+          join spacesync.webhook_endpoints e on e.endpoint_id = c.endpoint_id and e.status = 'enabled'
+          left join busy b on b.endpoint_id = c.endpoint_id
           where c.rank <= coalesce(b.free, ${options.perEndpoint})
           order by c.due_at
           limit ${options.limit}
         ),
         locked as (
-          select d.delivery_id from spacesync.webhook_deliveries d
-          where d.delivery_id in (select delivery_id from picked) and d.claim_id is null
+          select d.ctid as tid from spacesync.webhook_deliveries d
+          where d.ctid = any(array(select tid from picked)) and d.claim_id is null
           for update of d skip locked
         ),
         claimed as (
@@ -213,12 +231,12 @@ export const make = Effect.gen(function*() {
             lease_expires_at = now() + make_interval(secs => ${seconds(options.lease)}),
             attempts = d.attempts + 1,
             last_attempt_at = now()
-          from locked where d.delivery_id = locked.delivery_id
-          returning d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id, d.attempts,
-            d.schedule_step, d.trigger, d.event_created_at
+          where d.ctid = any(array(select tid from locked))
+          returning d.ctid, d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id,
+            d.attempts, d.schedule_step, d.trigger, d.event_created_at
         )
-        select c.delivery_id, c.endpoint_id, c.event_id, c.attempts, c.schedule_step, c.trigger, c.event_created_at,
-          e.url, e.secrets, pe.body
+        select c.ctid::text as tid, c.delivery_id, c.endpoint_id, c.event_id, c.attempts, c.schedule_step, c.trigger,
+          c.event_created_at, e.url, e.secrets, pe.body, ${asyncCommit}
         from claimed c
         join spacesync.webhook_endpoints e on e.endpoint_id = c.endpoint_id
         join spacesync.platform_events pe
@@ -226,6 +244,7 @@ export const make = Effect.gen(function*() {
       const decoded = yield* decodeClaimed(rows)
       return decoded.map((row): Claimed => ({
         claimId: options.claimId,
+        tid: row.tid,
         deliveryId: row.delivery_id,
         endpointId: row.endpoint_id,
         eventId: row.event_id,
@@ -245,6 +264,10 @@ export const make = Effect.gen(function*() {
   ) =>
     Effect.gen(function*() {
       if (results.length === 0) return []
+      const ids = results.map((r) => r.deliveryId)
+      // A claimed row is only changed by its own completion (or removed): its ctid still finds it. If it
+      // was reaped and claimed again, the claim id no longer matches and nothing happens.
+      const tids = results.map((r) => r.tid)
       const health = new Map<string, boolean>()
       for (const r of results) {
         health.set(r.endpointId, (health.get(r.endpointId) ?? false) || r.outcome === "succeeded")
@@ -253,7 +276,7 @@ export const make = Effect.gen(function*() {
         with r (delivery_id, claim_id, endpoint_id, outcome, attempt, trigger, url, attempted_at, duration_ms,
           status_code, response_excerpt, error_class, error_message, next_attempt_at, reason) as (
           select * from unnest(
-            ${results.map((r) => r.deliveryId)}::text[], ${results.map((r) => r.claimId)}::text[],
+            ${ids}::text[], ${results.map((r) => r.claimId)}::text[],
             ${results.map((r) => r.endpointId)}::text[], ${results.map((r) => r.outcome)}::text[],
             ${results.map((r) => r.attempt)}::int[], ${results.map((r) => r.trigger)}::text[],
             ${results.map((r) => r.url)}::text[], ${results.map((r) => r.attemptedAt)}::timestamptz[],
@@ -273,7 +296,8 @@ export const make = Effect.gen(function*() {
               order by e.seq desc limit 1
             ) end as superseded_by,
             r.outcome as requested
-          from r join spacesync.webhook_deliveries d on d.delivery_id = r.delivery_id and d.claim_id = r.claim_id
+          from spacesync.webhook_deliveries d join r on r.delivery_id = d.delivery_id and r.claim_id = d.claim_id
+          where d.ctid = any(${tids}::tid[])
         ),
         decided as (
           select o.*, case when o.superseded_by is not null then 'superseded' else o.requested end as outcome
@@ -281,7 +305,7 @@ export const make = Effect.gen(function*() {
         ),
         finished as (
           delete from spacesync.webhook_deliveries d using decided f
-          where d.delivery_id = f.delivery_id and f.outcome <> 'retry'
+          where d.ctid = any(${tids}::tid[]) and d.delivery_id = f.delivery_id and f.outcome <> 'retry'
           returning d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id, d.event_type,
             d.location_id, d.event_created_at, d.created_at, d.attempts, d.last_attempt_at, f.outcome, f.status_code,
             f.error_class, f.reason, f.superseded_by
@@ -300,7 +324,8 @@ export const make = Effect.gen(function*() {
           update spacesync.webhook_deliveries d
           set claim_id = null, lease_expires_at = null, due_at = f.next_attempt_at, schedule_step = d.schedule_step + 1,
             trigger = 'scheduled', last_status_code = f.status_code, last_error_class = f.error_class
-          from decided f where d.delivery_id = f.delivery_id and f.outcome = 'retry'
+          from decided f
+          where d.ctid = any(${tids}::tid[]) and d.delivery_id = f.delivery_id and f.outcome = 'retry'
           returning 1
         ),
         attempts as (
@@ -336,7 +361,7 @@ export const make = Effect.gen(function*() {
             and e.failing_since < now() - make_interval(secs => ${seconds(options.disableAfter)})
         ) as stale,
         (select count(*) from logged) + (select count(*) from retried) + (select count(*) from attempts)
-          + (select count(*) from healed) as written`
+          + (select count(*) from healed) as written, ${asyncCommit}`
       return (rows[0]?.stale ?? []) as ReadonlyArray<Webhook.EndpointId>
     }).pipe(Effect.orDie, Effect.withSpan("DeliveryQueue.complete"))
 
@@ -350,7 +375,7 @@ export const make = Effect.gen(function*() {
       )
       returning 1
     )
-    select count(*)::int as count from reaped`.pipe(
+    select count(*)::int as count, ${asyncCommit} from reaped`.pipe(
     Effect.map((rows) => rows[0]?.count ?? 0),
     Effect.orDie,
     Effect.withSpan("DeliveryQueue.reap")

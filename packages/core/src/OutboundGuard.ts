@@ -324,15 +324,24 @@ export const layer: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> 
 )
 
 /**
- * The guarded dispatcher as `@effect/platform-node`'s `NodeHttpClient.Dispatcher`, for code that builds
- * its own client with `NodeHttpClient.layerUndiciWithoutDispatcher`.
+ * A guarded dispatcher with explicit options as `@effect/platform-node`'s `NodeHttpClient.Dispatcher`, for
+ * code that sends with undici directly (the delivery workers) or builds its own client with
+ * `NodeHttpClient.layerUndiciWithoutDispatcher`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const dispatcherLayer: Layer.Layer<NodeHttpClient.Dispatcher, ConfigError.ConfigError> = Layer.scoped(
-  NodeHttpClient.Dispatcher,
-  Effect.flatMap(AllowPrivateTargets, (allowPrivateTargets) => makeDispatcher({ allowPrivateTargets }))
+export const dispatcherLayerWith = (options: DispatcherOptions = {}): Layer.Layer<NodeHttpClient.Dispatcher> =>
+  Layer.scoped(NodeHttpClient.Dispatcher, makeDispatcher(options))
+
+/**
+ * The guarded dispatcher, private targets allowed only with `SPACESYNC_ALLOW_PRIVATE_TARGETS=true`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const dispatcherLayer: Layer.Layer<NodeHttpClient.Dispatcher, ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(AllowPrivateTargets, (allowPrivateTargets) => dispatcherLayerWith({ allowPrivateTargets }))
 )
 
 /** How an attempt failed, as the attempt log records it. @since 0.1.0 */

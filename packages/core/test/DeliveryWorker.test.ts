@@ -40,7 +40,7 @@ const fastWorker: DeliveryWorker.Options = {
 /** A worker over the guarded client (private targets allowed unless said otherwise). */
 const workerLayer = (options: DeliveryWorker.Options = {}, allowPrivateTargets = true) =>
   DeliveryWorker.layer({ ...fastWorker, ...options }).pipe(
-    Layer.provide(OutboundGuard.layerWith({ allowPrivateTargets, connectTimeout: Duration.seconds(2) }))
+    Layer.provide(OutboundGuard.dispatcherLayerWith({ allowPrivateTargets, connectTimeout: Duration.seconds(2) }))
   )
 
 /** A platform with an active connection covering `n` new locations. */
@@ -184,6 +184,36 @@ describe("DeliveryWorker", () => {
           expect(DateTime.distance(attempt.attemptedAt, attempt.nextAttemptAt!)).toBeGreaterThanOrEqual(140)
         }
         expect(delivery!.attempts[3]!.nextAttemptAt).toBeNull()
+      }))
+
+    it.scoped("bounds each exchange: no answer in time is a timeout; a large answer is read to the limit, 4 KB kept", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant()
+        const big = "x".repeat(1024 * 1024)
+        const target = yield* receiver((request) =>
+          request.path === "/hang" ? { status: 200, delayMs: 3_000 } : { status: 200, body: big }
+        )
+        const hang = yield* createEndpoint(platformId, `${target.url}/hang`)
+        const large = yield* createEndpoint(platformId, `${target.url}/large`)
+        const started = Date.now()
+        yield* append(locationEvent(locations[0]!, 1))
+        yield* eventually(
+          Effect.map(
+            Effect.all([deliveryStates(hang.endpoint.id), deliveryStates(large.endpoint.id)]),
+            ([h, l]) => h.log.length === 1 && l.log.length === 1
+          ),
+          5_000,
+          "both deliveries to finish"
+        ).pipe(Effect.provide(workerLayer({ timeout: Duration.millis(300), retrySchedule: [] })))
+        expect(Date.now() - started).toBeLessThan(2_500)
+        const [timedOut] = yield* history(platformId, hang.endpoint.id)
+        expect(timedOut).toMatchObject({ status: "failed", lastErrorClass: "timeout" })
+        expect(timedOut!.attempts[0]!.durationMs).toBeGreaterThanOrEqual(280)
+        expect(timedOut!.attempts[0]!.durationMs).toBeLessThan(1_500)
+        const [read] = yield* history(platformId, large.endpoint.id)
+        expect(read).toMatchObject({ status: "succeeded", lastStatusCode: 200 })
+        expect(read!.attempts[0]!.responseExcerpt).toBe("x".repeat(4096))
       }))
 
     it.scoped("410 fails the delivery and disables the endpoint; its queued deliveries fail with the reason", () =>

@@ -23,6 +23,7 @@ const settle = (outcome: "succeeded" | "failed" | "retry", statusCode = outcome 
     yield* queue.complete(
       claimed.map((c) => ({
         claimId: c.claimId,
+        tid: c.tid,
         deliveryId: c.deliveryId,
         endpointId: c.endpointId,
         attempt: c.attempt,

@@ -14,6 +14,9 @@ import type { Migration } from "../../Migrations.js"
  *   `lease_expires_at`, `attempts`), and the table keeps free space per page, so they can be HOT updates.
  * - `webhook_delivery_log`: finished deliveries (succeeded, failed, superseded).
  * - `webhook_attempts`: one row per attempt.
+ *
+ * The delivery tables have no foreign keys to the endpoints (a trigger deletes an endpoint's rows with
+ * it), so the hot paths never check or lock endpoint rows.
  */
 const migration: Migration = {
   id: 3,
@@ -48,7 +51,7 @@ const migration: Migration = {
     yield* sql`create index webhook_endpoints_platform on spacesync.webhook_endpoints (platform_id, created_at)`
     yield* sql`create table spacesync.webhook_deliveries (
       delivery_id text primary key,
-      endpoint_id text not null references spacesync.webhook_endpoints (endpoint_id) on delete cascade,
+      endpoint_id text not null,
       platform_id text not null,
       seq bigint not null,
       connection_id text not null,
@@ -72,7 +75,7 @@ const migration: Migration = {
       on spacesync.webhook_deliveries (endpoint_id, location_id, event_type)`
     yield* sql`create table spacesync.webhook_delivery_log (
       delivery_id text primary key,
-      endpoint_id text not null references spacesync.webhook_endpoints (endpoint_id) on delete cascade,
+      endpoint_id text not null,
       platform_id text not null,
       seq bigint not null,
       connection_id text not null,
@@ -94,7 +97,7 @@ const migration: Migration = {
     yield* sql`create table spacesync.webhook_attempts (
       attempt_id bigint generated always as identity primary key,
       delivery_id text not null,
-      endpoint_id text not null references spacesync.webhook_endpoints (endpoint_id) on delete cascade,
+      endpoint_id text not null,
       attempt integer not null,
       trigger text not null,
       url text not null,
@@ -107,7 +110,19 @@ const migration: Migration = {
       next_attempt_at timestamptz
     )`
     yield* sql`create index webhook_attempts_delivery on spacesync.webhook_attempts (delivery_id, attempt_id)`
-    yield* sql`create index webhook_attempts_endpoint on spacesync.webhook_attempts (endpoint_id, attempt_id)`
+    // Deleting an endpoint (or its platform) deletes its deliveries and attempts. A trigger rather than
+    // foreign keys: a foreign key would check and share-lock the endpoint row on every queued delivery,
+    // finished delivery and attempt, on the hottest paths.
+    yield* sql`create function spacesync.webhook_endpoint_deleted() returns trigger language plpgsql as $$
+      begin
+        delete from spacesync.webhook_deliveries where endpoint_id = old.endpoint_id;
+        delete from spacesync.webhook_delivery_log where endpoint_id = old.endpoint_id;
+        delete from spacesync.webhook_attempts where endpoint_id = old.endpoint_id;
+        return old;
+      end
+    $$`
+    yield* sql`create trigger webhook_endpoint_deleted after delete on spacesync.webhook_endpoints
+      for each row execute function spacesync.webhook_endpoint_deleted()`
   })
 }
 
