@@ -123,7 +123,10 @@ export class DeliveryQueue extends Context.Tag("@spacesync/core/DeliveryQueue")<
     results: ReadonlyArray<AttemptResult>,
     options: { readonly disableAfter: Duration.DurationInput }
   ) => Effect.Effect<ReadonlyArray<Webhook.EndpointId>>
-  /** Returns deliveries whose lease expired to the queue; how many. */
+  /**
+   * Returns deliveries whose lease expired to the queue (how many), and drops parked deliveries whose
+   * endpoint no longer exists.
+   */
   readonly reap: Effect.Effect<number>
   /**
    * Disables an endpoint with a reason, and fails its queued deliveries (they can be recovered later).
@@ -193,6 +196,9 @@ export const make = Effect.gen(function*() {
       // those after the limit: filtering on claim_id inside the scan would make the planner guess its
       // selectivity (a queue's statistics are always stale) and choose a bitmap scan and a sort of every
       // due row. Leased rows are at most what is in flight, so the window only needs that much slack.
+      // Deliveries of a disabled endpoint found on the way (queued while it was being disabled, or
+      // recovered while disabled) are parked (due 'infinity') until it is enabled again, so that they
+      // never fill the window.
       const scan = options.limit * 2 + 128
       const rows = yield* sql`
         with busy (endpoint_id, free) as (
@@ -200,9 +206,8 @@ export const make = Effect.gen(function*() {
         busy.map(([, n]) => Math.max(0, options.perEndpoint - n))
       }::int[])
         ),
-        candidates as (
-          select q.tid, q.endpoint_id, q.due_at,
-            row_number() over (partition by q.endpoint_id order by q.due_at, q.tid) as rank
+        scanned as (
+          select q.tid, q.endpoint_id, q.due_at, coalesce(e.status = 'enabled', false) as enabled
           from (
             select d.ctid as tid, d.endpoint_id, d.due_at, d.claim_id
             from spacesync.webhook_deliveries d
@@ -210,15 +215,30 @@ export const make = Effect.gen(function*() {
             order by d.due_at
             limit ${scan}
           ) q
+          left join spacesync.webhook_endpoints e on e.endpoint_id = q.endpoint_id
           where q.claim_id is null
+        ),
+        candidates as (
+          select s.tid, s.endpoint_id, s.due_at,
+            row_number() over (partition by s.endpoint_id order by s.due_at, s.tid) as rank
+          from scanned s
+          where s.enabled
         ),
         picked as (
           select c.tid from candidates c
-          join spacesync.webhook_endpoints e on e.endpoint_id = c.endpoint_id and e.status = 'enabled'
           left join busy b on b.endpoint_id = c.endpoint_id
           where c.rank <= coalesce(b.free, ${options.perEndpoint})
           order by c.due_at
           limit ${options.limit}
+        ),
+        parked as (
+          update spacesync.webhook_deliveries d set due_at = 'infinity'
+          where d.ctid = any(array(
+            select p.ctid from spacesync.webhook_deliveries p
+            where p.ctid = any(array(select tid from scanned where not enabled)) and p.claim_id is null
+            for update of p skip locked
+          ))
+          returning 1
         ),
         locked as (
           select d.ctid as tid from spacesync.webhook_deliveries d
@@ -335,6 +355,8 @@ export const make = Effect.gen(function*() {
             r.status_code, r.response_excerpt, r.error_class, r.error_message,
             case when f.outcome = 'retry' then r.next_attempt_at end
           from r left join decided f on f.delivery_id = r.delivery_id
+          where f.delivery_id is not null
+            or exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = r.endpoint_id)
           returning 1
         ),
         hp (endpoint_id, succeeded) as (
@@ -374,6 +396,11 @@ export const make = Effect.gen(function*() {
         for update skip locked
       )
       returning 1
+    ),
+    orphans as (
+      delete from spacesync.webhook_deliveries d
+      where d.due_at = 'infinity'
+        and not exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = d.endpoint_id)
     )
     select count(*)::int as count, ${asyncCommit} from reaped`.pipe(
     Effect.map((rows) => rows[0]?.count ?? 0),

@@ -370,9 +370,25 @@ export const make = (options: Options = {}) =>
         if (input.enabled === false && current.status === "enabled") {
           yield* DeliveryQueue.disable(sql, endpointId, "Disabled by the platform").pipe(Effect.orDie)
         } else if (input.enabled === true && current.status === "disabled") {
-          yield* sql`update spacesync.webhook_endpoints
-            set status = 'enabled', disabled_reason = null, disabled_at = null, failing_since = null, updated_at = now()
-            where endpoint_id = ${endpointId} and platform_id = ${platformId}`.pipe(Effect.orDie)
+          // Deliveries parked while it was disabled (recovered, or queued as it was disabled) are due now.
+          yield* sql`
+            with enabled as (
+              update spacesync.webhook_endpoints
+              set status = 'enabled', disabled_reason = null, disabled_at = null, failing_since = null,
+                updated_at = now()
+              where endpoint_id = ${endpointId} and platform_id = ${platformId}
+              returning endpoint_id
+            ),
+            unparked as (
+              update spacesync.webhook_deliveries set due_at = now()
+              where endpoint_id = ${endpointId} and due_at = 'infinity'
+              returning 1
+            )
+            select (select count(*) from enabled) as enabled,
+              (select count(*) from (select pg_notify(${channel}, 'enabled') from unparked limit 1) n) as notified`
+            .pipe(
+              Effect.orDie
+            )
         }
         return yield* find(platformId, endpointId)
       }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die), Effect.withSpan("WebhookEndpoints.update"))

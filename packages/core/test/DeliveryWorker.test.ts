@@ -376,6 +376,55 @@ describe("DeliveryWorker", () => {
         }).pipe(Effect.provide(workerLayer({ retrySchedule: [] })))
       }))
 
+    it.scoped(
+      "deliveries recovered while the endpoint is disabled wait for it without holding up others",
+      () =>
+        Effect.gen(function*() {
+          yield* reset
+          const store = yield* Store
+          const sql = yield* SqlClient.SqlClient
+          const { locations, platformId } = yield* tenant(200)
+          let up = false
+          const target = yield* receiver((request) => request.path === "/a" && !up ? { status: 503 } : { status: 200 })
+          const a = yield* createEndpoint(platformId, `${target.url}/a`, { eventTypes: ["pricing.updated"] })
+          yield* createEndpoint(platformId, `${target.url}/b`, { eventTypes: ["location.updated"] })
+          const since = DateTime.unsafeNow()
+          yield* Effect.gen(function*() {
+            yield* append(...locations.map((l) => locationEvent(l, 1)))
+            yield* eventually(
+              Effect.map(
+                deliveryStates(a.endpoint.id),
+                (s) => s.log.filter((l) => l.status === "failed").length === 200
+              ),
+              10_000,
+              "every delivery to a to fail"
+            )
+            yield* store.update(platformId, a.endpoint.id, { enabled: false })
+            expect(yield* store.recover(platformId, a.endpoint.id, since)).toEqual({ requeued: 200 })
+            // More due deliveries of the disabled endpoint than a claim scans: b is served all the same.
+            yield* append(
+              ...locations.slice(0, 5).map((l) => locationEvent(l, 1, "location.updated"))
+            )
+            yield* eventually(Effect.sync(() => target.onPath("/b").length === 5), 5_000, "b's deliveries")
+            const [{ parked }] = yield* sql<{ parked: number }>`
+            select count(*)::int as parked from spacesync.webhook_deliveries
+            where endpoint_id = ${a.endpoint.id} and due_at = 'infinity'`
+            expect(parked).toBe(200)
+            up = true
+            yield* store.update(platformId, a.endpoint.id, { enabled: true })
+            yield* eventually(
+              Effect.map(
+                deliveryStates(a.endpoint.id),
+                (s) => s.log.filter((l) => l.status === "succeeded").length === 200
+              ),
+              10_000,
+              "a's deliveries once enabled"
+            )
+          }).pipe(Effect.provide(workerLayer({ retrySchedule: [], batchSize: 10 })))
+        }),
+      30_000
+    )
+
     it.scoped("disables an endpoint that has had no success for 5 days", () =>
       Effect.gen(function*() {
         yield* reset
