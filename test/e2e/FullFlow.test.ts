@@ -52,7 +52,7 @@ const waitFor = <A>(get: () => A | undefined, timeoutMs = 15_000) =>
   })
 
 const Workers = DeliveryWorker.layer({ pollInterval: "100 millis" }).pipe(
-  Layer.provide(Layer.mergeAll(DeliveryQueue.layer, OutboundGuard.layer))
+  Layer.provide(Layer.mergeAll(DeliveryQueue.layer, OutboundGuard.dispatcherLayer))
 )
 
 describe("end to end", () => {
@@ -193,6 +193,11 @@ describe("end to end", () => {
         expect(deliveries[0]).toMatchObject({ status: "succeeded", eventId: headers["webhook-id"] })
         const events = (yield* call("/v1/events", { token })).json.data
         expect(events.find((e: any) => e.data.eventId === headers["webhook-id"])).toEqual(body)
+        // And /metrics reports the delivery beside the HTTP traffic.
+        const metrics = (yield* call("/metrics")).text
+        expect(metrics).toMatch(/spacesync_webhook_attempts_total\{[^}]*\} [1-9]/)
+        expect(metrics).toContain("spacesync_webhook_delivery_latency_seconds_bucket")
+        expect(metrics).toContain("spacesync_http_requests_total")
       }))
   })
 })
