@@ -5,6 +5,7 @@
  */
 import { Schema } from "effect"
 import { LocationId } from "./Ids.js"
+import { isHttpUrl, isText, isTimestamp, localTimePattern } from "./internal/checks.js"
 import { countryCodes } from "./internal/iso.js"
 import { CurrencyCode } from "./Money.js"
 
@@ -12,7 +13,7 @@ const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(sche
 
 /** A non-empty string without surrounding whitespace. @since 0.1.0 */
 export const Text = Schema.String.pipe(
-  Schema.filter((s) => (s.length > 0 && s.trim() === s) || "Expected a non-empty string without surrounding spaces")
+  Schema.filter((s) => isText(s) || "Expected a non-empty string without surrounding spaces")
 )
 
 /** The upstream system's own id of a record. @since 0.1.0 */
@@ -97,7 +98,7 @@ export type Weekday = typeof Weekday.Type
 export const weekdays: ReadonlyArray<Weekday> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 const LocalTime = Schema.String.pipe(
-  Schema.pattern(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: () => "Expected a local time \"HH:MM\"" })
+  Schema.pattern(localTimePattern, { message: () => "Expected a local time \"HH:MM\"" })
 )
 
 /** Opening hours of one day, in the location's local time. @since 0.1.0 */
@@ -106,23 +107,11 @@ export const OpeningHours = Schema.Struct({ day: Weekday, opens: LocalTime, clos
 })
 
 /** An absolute http(s) URL. @since 0.1.0 */
-export const HttpUrl = Schema.String.pipe(
-  Schema.filter((s) => {
-    try {
-      const url = new URL(s)
-      return url.protocol === "https:" || url.protocol === "http:" || "Expected an http(s) URL"
-    } catch {
-      return "Expected an http(s) URL"
-    }
-  })
-)
+export const HttpUrl = Schema.String.pipe(Schema.filter((s) => isHttpUrl(s) || "Expected an http(s) URL"))
 
 /** An ISO 8601 date-time with an offset or `Z`, kept as sent. @since 0.1.0 */
 export const Timestamp = Schema.String.pipe(
-  Schema.filter((s) =>
-    (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))) ||
-    "Expected an ISO 8601 date-time with an offset"
-  )
+  Schema.filter((s) => isTimestamp(s) || "Expected an ISO 8601 date-time with an offset")
 )
 
 /** The fields of a location that an adapter supplies (everything but the hub id). @since 0.1.0 */

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, ParseResult, Schema } from "effect"
+import { ParseResult, Schema } from "effect"
 import { currencyMinorUnits } from "./internal/iso.js"
 
 /**
@@ -87,7 +87,7 @@ export const Money = Schema.transformOrFail(MoneyFields, Schema.typeSchema(Money
           )
         )
       )
-      : Effect.succeed({ amount, currency: input.currency })
+      : ParseResult.succeed({ amount, currency: input.currency })
   },
   encode: ParseResult.succeed
 }).annotations({ identifier: "Money", description: "{amount: decimal string, currency: ISO 4217}" })

@@ -5,8 +5,9 @@
  */
 import { Schema } from "effect"
 import { LocationId, PriceId, ResourceId } from "./Ids.js"
+import { creditDecimalPattern, isDateOrDateTime, normalizeCredits } from "./internal/checks.js"
 import { ExternalId, Status, Text } from "./Location.js"
-import { Money, normalizeDecimal } from "./Money.js"
+import { Money } from "./Money.js"
 import { ResourceKind } from "./Resource.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
@@ -55,10 +56,7 @@ export const Tax = Schema.Struct({
 
 /** An ISO 8601 calendar date or date-time. */
 const DateOrDateTime = Schema.String.pipe(
-  Schema.filter((s) =>
-    (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s))) ||
-    "Expected an ISO 8601 date or date-time"
-  )
+  Schema.filter((s) => isDateOrDateTime(s) || "Expected an ISO 8601 date or date-time")
 )
 
 /** @since 0.1.0 */
@@ -74,15 +72,8 @@ export const PriceConditions = Schema.Struct({
 
 /** A non-negative decimal string (credits are not money). */
 const Decimal = Schema.String.pipe(
-  Schema.filter((s) => /^\d+(\.\d+)?$/.test(s) || "Expected a non-negative decimal string"),
-  Schema.transform(Schema.String, {
-    strict: true,
-    decode: (s) => {
-      const [, fraction = ""] = s.split(".")
-      return normalizeDecimal(s, fraction.replace(/0+$/, "").length)!
-    },
-    encode: (s) => s
-  })
+  Schema.filter((s) => creditDecimalPattern.test(s) || "Expected a non-negative decimal string"),
+  Schema.transform(Schema.String, { strict: true, decode: (s) => normalizeCredits(s), encode: (s) => s })
 )
 
 /** Another way to pay, e.g. 2 booking credits instead of money. @since 0.1.0 */
