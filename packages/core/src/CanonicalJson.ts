@@ -6,7 +6,66 @@
  * @since 0.1.0
  */
 
-const write = (value: unknown, path: string): string => {
+// The hot path: no paths kept. It throws `unrepresentable` on a value JSON cannot carry, and `stringify`
+// then walks the value again with `writeTracked` to say where.
+const unrepresentable = new TypeError("Canonical JSON cannot represent the value")
+
+// Strings without quotes, backslashes, control characters or surrogates (almost all of them) need no
+// escaping: quoting them by hand is much cheaper than a call to `JSON.stringify`.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what needs escaping
+const needsEscaping = /["\\\u0000-\u001f\ud800-\udfff]/
+const quote = (text: string): string => needsEscaping.test(text) ? JSON.stringify(text) : `"${text}"`
+
+// Object keys are few (the model's field names): their quoted forms are kept.
+const quotedKeys = new Map<string, string>()
+const quoteKey = (key: string): string => {
+  let quoted = quotedKeys.get(key)
+  if (quoted === undefined) {
+    quoted = `${quote(key)}:`
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted)
+  }
+  return quoted
+}
+
+const writeFast = (value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return quote(value)
+    case "boolean":
+      return value ? "true" : "false"
+    case "number":
+      if (!Number.isFinite(value)) throw unrepresentable
+      return String(value)
+    case "object": {
+      if (value === null) return "null"
+      if (Array.isArray(value)) {
+        let out = "["
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ","
+          const item = value[i]
+          out += item === undefined ? "null" : writeFast(item)
+        }
+        return out + "]"
+      }
+      const keys = Object.keys(value).sort()
+      let out = "{"
+      let first = true
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        const item = (value as Record<string, unknown>)[key]
+        if (item === undefined) continue
+        if (!first) out += ","
+        first = false
+        out += quoteKey(key) + writeFast(item)
+      }
+      return out + "}"
+    }
+    default:
+      throw unrepresentable
+  }
+}
+
+const writeTracked = (value: unknown, path: string): string => {
   switch (typeof value) {
     case "string":
       return JSON.stringify(value)
@@ -22,7 +81,7 @@ const write = (value: unknown, path: string): string => {
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ","
           const item = value[i]
-          out += item === undefined ? "null" : write(item, `${path}[${i}]`)
+          out += item === undefined ? "null" : writeTracked(item, `${path}[${i}]`)
         }
         return out + "]"
       }
@@ -34,7 +93,7 @@ const write = (value: unknown, path: string): string => {
         if (item === undefined) continue
         if (!first) out += ","
         first = false
-        out += JSON.stringify(key) + ":" + write(item, `${path}.${key}`)
+        out += JSON.stringify(key) + ":" + writeTracked(item, `${path}.${key}`)
       }
       return out + "}"
     }
@@ -49,4 +108,11 @@ const write = (value: unknown, path: string): string => {
  *
  * @since 0.1.0
  */
-export const stringify = (value: unknown): string => write(value, "")
+export const stringify = (value: unknown): string => {
+  try {
+    return writeFast(value)
+  } catch (error) {
+    if (error === unrepresentable) return writeTracked(value, "")
+    throw error
+  }
+}

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { createHash } from "node:crypto"
+import * as Crypto from "node:crypto"
 import * as CanonicalJson from "./CanonicalJson.js"
 import type { Location } from "./Location.js"
 import * as LocationSnapshot from "./LocationSnapshot.js"
@@ -16,11 +16,16 @@ import type { Resource } from "./Resource.js"
 /** A lower-case hex SHA-256 digest. @since 0.1.0 */
 export type Hash = string
 
-const sha256 = (text: string): Hash => createHash("sha256").update(text).digest("hex")
+// One-shot hashing (`crypto.hash`, Node ≥ 20.12) is about twice as fast for short inputs.
+const sha256: (text: string) => Hash = typeof Crypto.hash === "function"
+  ? (text) => Crypto.hash("sha256", text, "hex")
+  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
 
 /** The hash of a location's own fields. @since 0.1.0 */
 export const location = (value: Location): Hash => {
-  const { sourceUpdatedAt: _, ...content } = LocationSnapshot.normalizeLocation(value)
+  const normalized = LocationSnapshot.normalizeLocation(value)
+  if (normalized.sourceUpdatedAt === undefined) return sha256(CanonicalJson.stringify(normalized))
+  const { sourceUpdatedAt: _, ...content } = normalized
   return sha256(CanonicalJson.stringify(content))
 }
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { createHash, randomBytes } from "node:crypto"
+import * as Crypto from "node:crypto"
 
 const prefixed = <const P extends string, const B extends string>(prefix: P, brand: B) =>
   Schema.String.pipe(
@@ -81,6 +81,30 @@ const base32 = (bytes: Uint8Array, length: number): string => {
   return out
 }
 
+// The same bits as `base32` of the bytes, read from their lower-case hex form.
+const base32FromHex = (hex: string, length: number): string => {
+  let out = ""
+  let buffer = 0
+  let bits = 0
+  for (let i = 0; i < hex.length && out.length < length; i++) {
+    const code = hex.charCodeAt(i)
+    buffer = (buffer << 4) | (code <= 57 ? code - 48 : code - 87)
+    bits += 4
+    if (bits >= 5) {
+      out += alphabet[(buffer >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+    buffer &= (1 << bits) - 1
+  }
+  return out
+}
+
+// The hex SHA-256 of the UTF-8 bytes of `text`: one-shot `crypto.hash` (Node ≥ 20.12) is 2–3× faster for
+// short inputs than a `Hash` object, and hex output is faster than a `Buffer`.
+const sha256Hex: (text: string) => string = typeof Crypto.hash === "function"
+  ? (text) => Crypto.hash("sha256", text, "hex")
+  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
+
 // 26 base32 characters = 130 bits of the digest: collisions are not a practical concern.
 const derivedLength = 26
 
@@ -96,10 +120,8 @@ export const entityId: {
   (accountId: AccountId, kind: "resource", externalId: string): ResourceId
   (accountId: AccountId, kind: "price", externalId: string): PriceId
 } = ((accountId: AccountId, kind: EntityKind, externalId: string): string => {
-  const digest = createHash("sha256").update(accountId).update("\u0000").update(kind).update("\u0000").update(
-    externalId
-  ).digest()
-  return `${entityPrefix[kind]}_${base32(digest, derivedLength)}`
+  const digest = sha256Hex(`${accountId}\u0000${kind}\u0000${externalId}`)
+  return `${entityPrefix[kind]}_${base32FromHex(digest, derivedLength)}`
 }) as any
 
 /**
@@ -108,7 +130,7 @@ export const entityId: {
  * @since 0.1.0
  */
 export const random = <const P extends string>(prefix: P): `${P}_${string}` =>
-  `${prefix}_${base32(randomBytes(20), 26)}`
+  `${prefix}_${base32(Crypto.randomBytes(20), 26)}`
 
 /** @since 0.1.0 */
 export const makeAccountId = (): AccountId => random("acc") as AccountId

@@ -101,6 +101,32 @@ describe("CanonicalJson", () => {
   it("refuses values JSON cannot represent", () => {
     expect(() => CanonicalJson.stringify({ a: Number.NaN })).toThrow("at .a")
     expect(() => CanonicalJson.stringify({ a: 1n })).toThrow(TypeError)
+    expect(() => CanonicalJson.stringify({ a: [1, { b: Number.POSITIVE_INFINITY }] })).toThrow(
+      "Canonical JSON cannot represent Infinity at .a[1].b"
+    )
+    expect(() => CanonicalJson.stringify([() => 1])).toThrow("Canonical JSON cannot represent a function at [0]")
+  })
+
+  it("is JSON.stringify of the value with every object's keys sorted, for any JSON value", () => {
+    const sortedCopy = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(sortedCopy)
+      if (value !== null && typeof value === "object") {
+        const out: Record<string, unknown> = {}
+        for (const key of Object.keys(value).sort()) {
+          // defineProperty: a "__proto__" key stays a key.
+          const item = sortedCopy((value as Record<string, unknown>)[key])
+          Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true })
+        }
+        return out
+      }
+      return value
+    }
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: "binary" }), (value) => {
+        expect(CanonicalJson.stringify(value)).toBe(JSON.stringify(sortedCopy(value)))
+      }),
+      { numRuns: 1000 }
+    )
   })
 })
 

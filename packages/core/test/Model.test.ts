@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, ParseResult, Schema } from "effect"
+import fc from "fast-check"
+import { createHash } from "node:crypto"
 import * as Ids from "../src/Ids.js"
 import * as Location from "../src/Location.js"
 import * as LocationSnapshot from "../src/LocationSnapshot.js"
@@ -115,6 +117,31 @@ describe("hub ids", () => {
     expect(Ids.entityId("acc_1" as Ids.AccountId, "location", "43")).not.toBe(a)
     expect(Ids.entityId("acc_1" as Ids.AccountId, "resource", "42")).toMatch(/^res_/)
     expect(Ids.entityId("acc_1" as Ids.AccountId, "price", "42")).toMatch(/^prc_/)
+  })
+
+  it("are the first 130 bits of SHA-256(account \\0 kind \\0 externalId) in lower-case base32", () => {
+    const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+    const reference = (accountId: string, kind: Ids.EntityKind, externalId: string) => {
+      const digest = createHash("sha256").update(accountId).update("\u0000").update(kind).update("\u0000")
+        .update(externalId).digest()
+      let bits = ""
+      for (const byte of digest) bits += byte.toString(2).padStart(8, "0")
+      let out = ""
+      for (let i = 0; i < 26; i++) out += alphabet[parseInt(bits.slice(i * 5, i * 5 + 5), 2)]
+      return `${{ location: "loc", resource: "res", price: "prc" }[kind]}_${out}`
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", minLength: 1 }),
+        fc.constantFrom<Ids.EntityKind>("location", "resource", "price"),
+        (externalId, kind) => {
+          expect(Ids.entityId("acc_ref" as Ids.AccountId, kind as "location", externalId)).toBe(
+            reference("acc_ref", kind, externalId)
+          )
+        }
+      ),
+      { numRuns: 500 }
+    )
   })
 })
 
