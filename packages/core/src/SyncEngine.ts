@@ -182,7 +182,44 @@ type Item =
   | { readonly _tag: "Snapshot"; readonly externalId: string; readonly source: SnapshotSource }
   | { readonly _tag: "Failed"; readonly externalId: string | null; readonly error: AdapterError }
 
-const decodeSource = Schema.decodeUnknownEither(LocationSnapshot.LocationSnapshotSource, { errors: "first" })
+// Canonical sources skip the schema (see `LocationSnapshot.decodeSource`); anything else gets its first error.
+const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
+
+/**
+ * Where a run's time goes, in wall-clock milliseconds: decoding (schema and hub ids), hashing, and the
+ * database. Decoding and hashing are synchronous, so their durations are exact. Statements run
+ * concurrently (and while the next locations are decoded), so the database's share is the time during
+ * which at least one of the run's statements was in flight, less the decoding and hashing done meanwhile:
+ * the three never count the same millisecond twice.
+ */
+const makeStageClock = () => {
+  const cpu = { decodeMillis: 0, hashMillis: 0 }
+  let inFlight = 0
+  let since = 0
+  let database = 0
+  let overlap = 0
+  return {
+    cpu: (stage: keyof typeof cpu, millis: number) => {
+      cpu[stage] += millis
+      if (inFlight > 0) overlap += millis
+    },
+    database: <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.suspend(() => {
+        if (inFlight++ === 0) since = performance.now()
+        return Effect.ensuring(
+          effect,
+          Effect.sync(() => {
+            if (--inFlight === 0) database += performance.now() - since
+          })
+        )
+      }),
+    millis: () => ({
+      decodeMillis: Math.round(cpu.decodeMillis),
+      hashMillis: Math.round(cpu.hashMillis),
+      databaseMillis: Math.round(database - overlap)
+    })
+  }
+}
 
 const externalIdOf = (source: unknown): string | null => {
   const id = (source as any)?.location?.externalId
@@ -250,8 +287,11 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         const limited = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
           withRateLimit(accountId, adapter, effect).pipe(Effect.provide(context))
 
+        const stages = makeStageClock()
         const known = new Map<string, SnapshotSummary>()
-        for (const summary of yield* store.summaries(accountId)) known.set(summary.externalId, summary)
+        for (const summary of yield* stages.database(store.summaries(accountId))) {
+          known.set(summary.externalId, summary)
+        }
 
         const counts = { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 }
         const events: Array<EventLog.StoredEvent> = []
@@ -269,56 +309,77 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             }
             errors.push(entry)
             const stored = externalId === null ? undefined : known.get(externalId)
-            if (stored !== undefined) yield* recordLocationError(stored.locationId, entry)
+            if (stored !== undefined) yield* stages.database(recordLocationError(stored.locationId, entry))
           })
 
-        const process = (item: Item) =>
-          Effect.gen(function*() {
-            if (item._tag === "Failed") return yield* fail(item.externalId, item.error)
-            const decoded = decodeSource(item.source)
-            if (Either.isLeft(decoded)) {
-              const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-              return yield* fail(
-                item.externalId,
-                new AdapterError({
-                  reason: "InvalidData",
-                  message: issue?.message ?? "Invalid snapshot",
-                  path: issue?.path.map((p) => (typeof p === "number" ? p : String(p))) ?? [],
-                  externalId: item.externalId
-                })
+        // What one listed item needs once it is decoded and hashed: nothing (unchanged), a failure to
+        // record, a stale sync error to clear, or a new version to write.
+        type Step =
+          | { readonly _tag: "Failed"; readonly externalId: string | null; readonly error: AdapterError }
+          | { readonly _tag: "ClearError"; readonly locationId: LocationId }
+          | {
+            readonly _tag: "Write"
+            readonly previous: SnapshotSummary | undefined
+            readonly snapshot: LocationSnapshot.LocationSnapshot
+            readonly hashes: ContentHash.SnapshotHashes
+          }
+
+        const invalid = (externalId: string, message: string, path: ReadonlyArray<string | number>): Step => ({
+          _tag: "Failed",
+          externalId,
+          error: new AdapterError({ reason: "InvalidData", message, path, externalId })
+        })
+
+        // Decoding, hub ids and hashing are synchronous CPU work: done in the stream itself, in order, so
+        // that an unchanged location costs no fiber and no database round trip.
+        const prepare = (item: Item): Step | undefined => {
+          if (item._tag === "Failed") return item
+          const started = performance.now()
+          const decoded = decodeSource(item.source)
+          const snapshot = Either.isLeft(decoded) ? undefined : LocationSnapshot.fromSource(accountId, decoded.right)
+          const decodedAt = performance.now()
+          stages.cpu("decodeMillis", decodedAt - started)
+          if (Either.isLeft(decoded)) {
+            const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+            return invalid(
+              item.externalId,
+              issue?.message ?? "Invalid snapshot",
+              issue?.path.map((p) => (typeof p === "number" ? p : String(p))) ?? []
+            )
+          }
+          if (Either.isLeft(snapshot!)) return invalid(item.externalId, snapshot.left.message, snapshot.left.path)
+          const hashes = ContentHash.snapshot(snapshot!.right)
+          stages.cpu("hashMillis", performance.now() - decodedAt)
+          const previous = known.get(item.externalId)
+          if (previous !== undefined && !previous.deleted && previous.hash === hashes.hash) {
+            counts.unchanged++
+            return previous.syncError ? { _tag: "ClearError", locationId: previous.locationId } : undefined
+          }
+          return { _tag: "Write", previous, snapshot: snapshot!.right, hashes }
+        }
+
+        const apply = (step: Step): Effect.Effect<void> => {
+          switch (step._tag) {
+            case "Failed":
+              return fail(step.externalId, step.error)
+            case "ClearError":
+              return stages.database(
+                sql`update spacesync.locations set sync_error = null, sync_error_at = null
+                    where location_id = ${step.locationId}`.pipe(Effect.orDie)
               )
-            }
-            const snapshot = LocationSnapshot.fromSource(accountId, decoded.right)
-            if (Either.isLeft(snapshot)) {
-              return yield* fail(
-                item.externalId,
-                new AdapterError({
-                  reason: "InvalidData",
-                  message: snapshot.left.message,
-                  path: snapshot.left.path,
-                  externalId: item.externalId
-                })
-              )
-            }
-            const hashes = ContentHash.snapshot(snapshot.right)
-            const previous = known.get(item.externalId)
-            if (previous !== undefined && !previous.deleted && previous.hash === hashes.hash) {
-              counts.unchanged++
-              if (previous.syncError) {
-                yield* sql`update spacesync.locations set sync_error = null, sync_error_at = null
-                    where location_id = ${previous.locationId}`.pipe(Effect.orDie)
-              }
-              return
-            }
-            const written = yield* Effect.gen(function*() {
-              const result = yield* store.save(accountId, snapshot.right, hashes)
-              if (result._tag === "Unchanged") return []
-              return yield* log.append(changeEvents(result.previous, result.current))
-            }).pipe(sql.withTransaction, Effect.orDie)
-            if (previous === undefined || previous.deleted) counts.created++
-            else counts.updated++
-            events.push(...written)
-          })
+            case "Write":
+              return Effect.gen(function*() {
+                const written = yield* Effect.gen(function*() {
+                  const result = yield* store.save(accountId, step.snapshot, step.hashes)
+                  if (result._tag === "Unchanged") return []
+                  return yield* log.append(changeEvents(result.previous, result.current))
+                }).pipe(sql.withTransaction, Effect.orDie, stages.database)
+                if (step.previous === undefined || step.previous.deleted) counts.created++
+                else counts.updated++
+                events.push(...written)
+              })
+          }
+        }
 
         const concurrency = adapter.concurrency ?? settings.defaultConcurrency
         const targeted = runOptions?.locations !== undefined
@@ -352,13 +413,12 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           ) as Stream.Stream<Item, AdapterError>
 
         const listing = yield* items.pipe(
-          Stream.tap((item) =>
-            Effect.sync(() => {
-              counts.listed++
-              if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
-            })
-          ),
-          Stream.mapEffect(process, { concurrency }),
+          Stream.filterMap((item) => {
+            counts.listed++
+            if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
+            return Option.fromNullable(prepare(item))
+          }),
+          Stream.mapEffect(apply, { concurrency }),
           Stream.runDrain,
           Effect.either
         )
@@ -371,7 +431,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 last_sync_started_at = ${new Date(startedMillis)}, last_sync_finished_at = ${new Date(finishedMillis)},
                 last_sync_duration_ms = ${durationMillis}, last_sync_counts = ${JSON.stringify(counts)},
                 last_sync_error = ${error}, updated_at = now()
-                where account_id = ${accountId}`.pipe(Effect.orDie)
+                where account_id = ${accountId}`.pipe(Effect.orDie, stages.database)
             const report: SyncReport = {
               accountId,
               outcome,
@@ -382,9 +442,10 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
               errors,
               refusedDeletions: refused
             }
-            yield* Effect.annotateCurrentSpan({ outcome, ...counts })
+            const millis = stages.millis()
+            yield* Effect.annotateCurrentSpan({ outcome, ...counts, ...millis })
             yield* Effect.logInfo("Sync finished").pipe(
-              Effect.annotateLogs({ accountId, outcome, durationMillis, ...counts })
+              Effect.annotateLogs({ accountId, outcome, durationMillis, ...counts, ...millis })
             )
             return report
           })
@@ -424,7 +485,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                   version: deleted.value.version,
                   changes: { created: [], updated: [], deleted: [summary.locationId] }
                 }])
-              }).pipe(sql.withTransaction, Effect.orDie)
+              }).pipe(sql.withTransaction, Effect.orDie, stages.database)
               if (written.length > 0) counts.deleted++
               events.push(...written)
             }

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Adapter, AdapterError, Ids, LocationSnapshot, UpstreamHttp } from "@spacesync/core"
+import { type Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/core"
 import { Effect, Either, Schema } from "effect"
 
 /**
@@ -39,11 +39,8 @@ export type Feed = typeof Feed.Encoded
 /** One entry of a checked feed: its snapshot, or why it is invalid. @since 0.1.0 */
 export type Entry = Adapter.SnapshotSource | AdapterError.AdapterError
 
-const encodeEntry = Schema.encode(LocationSnapshot.LocationSnapshotSource)
-
-// fromSource also checks references between entities (duplicate resource ids, prices naming resources that
-// do not exist); the ids it derives for this probe account are thrown away.
-const probeAccount = "acc_feedcheck" as Ids.AccountId
+const decodeEntry = Schema.decodeUnknownEither(LocationSnapshot.LocationSnapshotSource, { errors: "all" })
+const encodeEntry = Schema.encodeEither(LocationSnapshot.LocationSnapshotSource)
 
 const externalIdAt = (entry: unknown): string | undefined => {
   const location = typeof entry === "object" && entry !== null ? (entry as { location?: unknown }).location : undefined
@@ -53,21 +50,29 @@ const externalIdAt = (entry: unknown): string | undefined => {
   return typeof id === "string" && id.trim() !== "" ? id : undefined
 }
 
-const checkEntry = (entry: unknown, index: number, externalId: string): Effect.Effect<Entry> =>
-  Effect.gen(function*() {
-    const prefix = ["locations", index]
-    const source = yield* UpstreamHttp.decodeUnknown(LocationSnapshot.LocationSnapshotSource, { prefix, externalId })(
-      entry
-    )
-    const resolved = LocationSnapshot.fromSource(probeAccount, source)
-    if (Either.isLeft(resolved)) {
-      const path = [...prefix, ...resolved.left.path]
-      return yield* Effect.fail(
-        AdapterError.invalidData(path, `${path.join(".")}: ${resolved.left.message}`, externalId)
-      )
-    }
-    return yield* Effect.orDie(encodeEntry(source))
-  }).pipe(Effect.merge)
+// An entry that is canonical already (the common case) is its own encoded form; anything else is decoded
+// with the schema (for its errors and paths, or to normalize it) and encoded again. Then the references
+// between its entities are checked (duplicate externalIds, prices naming resources it does not contain).
+const checkEntry = (entry: unknown, index: number, externalId: string): Entry => {
+  const prefix = ["locations", index]
+  let source: LocationSnapshot.LocationSnapshotSource
+  let encoded: Adapter.SnapshotSource
+  if (LocationSnapshot.isCanonicalSource(entry)) {
+    source = entry
+    encoded = entry as Adapter.SnapshotSource
+  } else {
+    const decoded = decodeEntry(entry)
+    if (Either.isLeft(decoded)) return UpstreamHttp.fromParseError(decoded.left, { prefix, externalId })
+    source = decoded.right
+    encoded = Either.getOrThrow(encodeEntry(source))
+  }
+  const issue = LocationSnapshot.checkSource(source)
+  if (issue !== undefined) {
+    const path = [...prefix, ...issue.path]
+    return AdapterError.invalidData(path, `${path.join(".")}: ${issue.message}`, externalId)
+  }
+  return encoded
+}
 
 /**
  * The entries of a document grouped by `externalId`, in document order. Fails `InvalidData` when the
@@ -112,22 +117,20 @@ export const topLevel = (
  * @category decoding
  */
 export const entries = (document: unknown): Effect.Effect<ReadonlyArray<Entry>, AdapterError.AdapterError> =>
-  Effect.flatMap(topLevel(document), (groups) =>
-    Effect.forEach(groups, ({ at, externalId }) => {
+  Effect.map(topLevel(document), (groups) =>
+    groups.map(({ at, externalId }): Entry => {
       if (at.length > 1) {
         const path = ["locations", at[1]!, "location", "externalId"]
-        return Effect.succeed<Entry>(
-          AdapterError.invalidData(
-            path,
-            `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
-              at.join(", ")
-            })`,
-            externalId
-          )
+        return AdapterError.invalidData(
+          path,
+          `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
+            at.join(", ")
+          })`,
+          externalId
         )
       }
       return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId)
-    }))
+    })).pipe(Effect.withSpan("FeedDocument.entries"))
 
 /**
  * The `externalId` (and name, where readable) of every location of a document, for a listing.

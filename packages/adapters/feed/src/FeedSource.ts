@@ -33,6 +33,19 @@ export const FeedRoot: Config.Config<Option.Option<string>> = Config.string("SPA
   Config.map(Option.filter((root) => root.trim() !== ""))
 )
 
+/**
+ * `SPACESYNC_FEED_MAX_BYTES`: the largest feed the hub reads (http(s) body or file). Default 32 MiB; a
+ * feed of 10,000 locations with 50 resources and prices each is about 120 MB.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const FeedMaxBytes: Config.Config<number> = Config.integer("SPACESYNC_FEED_MAX_BYTES").pipe(
+  Config.withDescription("Largest feed read, in bytes (default 32 MiB)"),
+  Config.validate({ message: "must be a positive number of bytes", validation: (n) => n > 0 }),
+  Config.withDefault(UpstreamHttp.defaultMaxBodyBytes)
+)
+
 /** Where and how to read a feed. @since 0.1.0 */
 export interface Location {
   readonly url: string
@@ -43,7 +56,7 @@ export interface Location {
 export interface ReadOptions {
   /** Bound on one download, body included. Default 30 seconds. */
   readonly timeout?: UpstreamHttp.Options["timeout"]
-  /** Largest feed accepted. Default 32 MiB. */
+  /** Largest feed accepted. Default `SPACESYNC_FEED_MAX_BYTES` (32 MiB). */
   readonly maxBytes?: number | undefined
 }
 
@@ -174,7 +187,7 @@ const readFile = (url: string, options: ReadOptions) =>
       return yield* Effect.fail(refuse("this hub does not set SPACESYNC_FEED_ROOT"))
     }
     const file = yield* resolveFile(url, root.value)
-    const maxBytes = options.maxBytes ?? UpstreamHttp.defaultMaxBodyBytes
+    const maxBytes = options.maxBytes ?? (yield* Effect.orDie(FeedMaxBytes))
     const stat = yield* Effect.tryPromise({ try: () => fs.stat(file), catch: fsError(`Feed file ${file} unreadable`) })
     if (!stat.isFile()) return yield* Effect.fail(AdapterError.unavailable(`Feed ${file} is not a regular file`))
     if (stat.size > maxBytes) {
@@ -183,8 +196,8 @@ const readFile = (url: string, options: ReadOptions) =>
     const text = yield* Effect.tryPromise({
       try: () => fs.readFile(file, "utf8"),
       catch: fsError(`Feed file ${file} unreadable`)
-    })
-    return yield* UpstreamHttp.parseJson(text, `Feed ${file}`)
+    }).pipe(Effect.withSpan("FeedSource.fetch"))
+    return yield* UpstreamHttp.parseJson(text, `Feed ${file}`).pipe(Effect.withSpan("FeedSource.parse"))
   })
 
 const readHttp = (
@@ -199,11 +212,11 @@ const readHttp = (
     const client = yield* UpstreamHttp.make({
       auth: feed.headers === undefined ? undefined : UpstreamHttp.headers(feed.headers),
       timeout: options.timeout,
-      maxBodyBytes: options.maxBytes
+      maxBodyBytes: options.maxBytes ?? (yield* Effect.orDie(FeedMaxBytes))
     })
     let request = HttpClientRequest.get(feed.url)
     if (cached !== undefined) request = HttpClientRequest.setHeader(request, "if-none-match", cached.etag)
-    const response = yield* client.execute(request)
+    const response = yield* client.execute(request).pipe(Effect.withSpan("FeedSource.fetch"))
     if (response.status === 304) {
       if (cached !== undefined) return cached.document
       return yield* Effect.fail(
@@ -211,6 +224,7 @@ const readHttp = (
       )
     }
     const document = yield* UpstreamHttp.json(response).pipe(
+      Effect.withSpan("FeedSource.parse"),
       Effect.tap(validate),
       // What was cached is stale now: never answer a later 304 with it.
       Effect.tapError(() => Effect.sync(() => cache.delete(key)))

@@ -188,6 +188,17 @@ layer(engine, { excludeTestServices: true, timeout: "60 seconds" })("feed adapte
       expect(yield* storedState(accountId)).toEqual(before)
     }))
 
+  it.scoped("a feed larger than SPACESYNC_FEED_MAX_BYTES is refused", () =>
+    Effect.gen(function*() {
+      const simulator = yield* FeedSimulator.make()
+      const withMaxBytes = (bytes: number) =>
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["SPACESYNC_FEED_MAX_BYTES", String(bytes)]])))
+      const error = yield* Effect.flip(check(simulator.goodCredentials).pipe(withMaxBytes(1000)))
+      expect(error.reason).toBe("Upstream")
+      expect(error.message).toContain("larger than 1000 bytes")
+      yield* check(simulator.goodCredentials).pipe(withMaxBytes(1_000_000))
+    }))
+
   it.scoped("a feed the server refuses (401) is Unauthorized and pauses the account", () =>
     Effect.gen(function*() {
       const simulator = yield* FeedSimulator.make()
