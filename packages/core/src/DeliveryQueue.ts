@@ -8,8 +8,8 @@
  * `FOR UPDATE SKIP LOCKED` (concurrent workers never wait on or double-claim a row), stamps a lease
  * (`claim_id`, `lease_expires_at`) and returns everything an attempt needs (URL, encrypted secrets, the
  * stored body). Completion is one statement per batch of results: finished deliveries are deleted and
- * moved to `webhook_delivery_log`, retries get their next due time, every attempt is logged, endpoint
- * health is updated. A retry that a newer event of the same type for the same location (and connection)
+ * moved to `webhook_delivery_log` (with the attempt that finished them), retries get their next due time
+ * and their attempt goes to `webhook_attempts`, endpoint health is updated. A retry that a newer event of the same type for the same location (and connection)
  * has made stale is recorded as superseded instead. A completion only applies to rows still holding its `claim_id`; the reaper returns
  * rows whose lease expired (a worker that died) to the queue. No transaction is ever open across an HTTP
  * call: claims and completions are single statements.
@@ -307,7 +307,8 @@ export const make = Effect.gen(function*() {
           )
         ),
         owned as (
-          select r.delivery_id, r.next_attempt_at, r.status_code, r.error_class, r.reason,
+          select r.delivery_id, r.next_attempt_at, r.status_code, r.error_class, r.reason, r.attempt, r.trigger, r.url,
+            r.attempted_at, r.duration_ms, r.response_excerpt, r.error_message,
             case when r.outcome = 'retry' then (
               select e.event_id from spacesync.events e
               join spacesync.platform_events pe
@@ -328,15 +329,17 @@ export const make = Effect.gen(function*() {
           where d.ctid = any(${tids}::tid[]) and d.delivery_id = f.delivery_id and f.outcome <> 'retry'
           returning d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id, d.event_type,
             d.location_id, d.event_created_at, d.created_at, d.attempts, d.last_attempt_at, f.outcome, f.status_code,
-            f.error_class, f.reason, f.superseded_by
+            f.error_class, f.reason, f.superseded_by, f.attempt, f.trigger, f.url, f.attempted_at, f.duration_ms,
+            f.response_excerpt, f.error_message
         ),
         logged as (
           insert into spacesync.webhook_delivery_log (delivery_id, endpoint_id, platform_id, seq, connection_id,
             event_id, event_type, location_id, event_created_at, created_at, status, attempts, last_attempt_at,
-            last_status_code, last_error_class, reason, superseded_by)
+            last_status_code, last_error_class, reason, superseded_by, final_attempt, final_trigger, final_url,
+            final_attempted_at, final_duration_ms, final_response_excerpt, final_error_message)
           select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
             event_created_at, created_at, outcome, attempts, last_attempt_at, status_code, error_class, reason,
-            superseded_by
+            superseded_by, attempt, trigger, url, attempted_at, duration_ms, response_excerpt, error_message
           from finished
           returning 1
         ),
@@ -355,8 +358,10 @@ export const make = Effect.gen(function*() {
             r.status_code, r.response_excerpt, r.error_class, r.error_message,
             case when f.outcome = 'retry' then r.next_attempt_at end
           from r left join decided f on f.delivery_id = r.delivery_id
-          where f.delivery_id is not null
-            or exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = r.endpoint_id)
+          -- The attempt that finishes a delivery is kept in its log row. One whose lease was lost is
+          -- logged here (unless its endpoint was deleted meanwhile).
+          where f.outcome = 'retry' or (f.delivery_id is null
+            and exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = r.endpoint_id))
           returning 1
         ),
         hp (endpoint_id, succeeded) as (

@@ -443,11 +443,24 @@ export const make = (options: Options = {}) =>
     const withAttempts = (rows: ReadonlyArray<typeof DeliveryRow.Type>) =>
       Effect.gen(function*() {
         if (rows.length === 0) return []
+        const ids = rows.map((r) => r.delivery_id)
         const attempts = yield* sql`
           select delivery_id, attempt, trigger, url, attempted_at, duration_ms, status_code, response_excerpt,
             error_class, error_message, next_attempt_at
-          from spacesync.webhook_attempts where delivery_id = any(${rows.map((r) => r.delivery_id)}::text[])
-          order by webhook_attempts.attempt_id`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(AttemptRow))))
+          from (
+            select delivery_id, attempt, trigger, url, attempted_at, duration_ms, status_code, response_excerpt,
+              error_class, error_message, next_attempt_at, attempt_id as ordinal
+            from spacesync.webhook_attempts where delivery_id = any(${ids}::text[])
+            union all
+            select delivery_id, final_attempt, final_trigger, final_url, final_attempted_at, final_duration_ms,
+              last_status_code, final_response_excerpt, last_error_class, final_error_message, null::timestamptz,
+              null::bigint
+            from spacesync.webhook_delivery_log
+            where delivery_id = any(${ids}::text[]) and final_attempt is not null
+          ) a
+          order by a.attempted_at, a.ordinal nulls last`.pipe(
+          Effect.flatMap(Schema.decodeUnknown(Schema.Array(AttemptRow)))
+        )
         const byDelivery = new Map<string, Array<Attempt>>()
         for (const a of attempts) {
           const list = byDelivery.get(a.delivery_id) ?? []
@@ -527,6 +540,17 @@ export const make = (options: Options = {}) =>
         return (yield* withAttempts(rows).pipe(Effect.orDie))[0]!
       })
 
+    // A finished delivery that goes back to the queue leaves its log row: its final attempt moves to the
+    // attempts table.
+    const keepFinalAttempt = (rows: "finished" | "failed") =>
+      sql`
+        insert into spacesync.webhook_attempts (delivery_id, endpoint_id, attempt, trigger, url, attempted_at,
+          duration_ms, status_code, response_excerpt, error_class, error_message)
+        select delivery_id, endpoint_id, final_attempt, final_trigger, final_url, final_attempted_at,
+          final_duration_ms, last_status_code, final_response_excerpt, last_error_class, final_error_message
+        from ${sql(rows)} where final_attempt is not null
+        returning 1`
+
     const requeueColumns = sql`delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type,
       location_id, event_created_at, created_at, due_at, attempts, schedule_step, trigger, last_attempt_at,
       last_status_code, last_error_class`
@@ -544,6 +568,7 @@ export const make = (options: Options = {}) =>
             where delivery_id = ${deliveryId} and platform_id = ${platformId}
             returning *
           ),
+          kept as (${keepFinalAttempt("finished")}),
           moved as (
             insert into spacesync.webhook_deliveries (${requeueColumns})
             select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
@@ -571,6 +596,7 @@ export const make = (options: Options = {}) =>
               and created_at >= ${new Date(since.epochMillis)}
             returning *
           ),
+          kept as (${keepFinalAttempt("failed")}),
           moved as (
             insert into spacesync.webhook_deliveries (${requeueColumns})
             select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,

@@ -12,8 +12,10 @@ import type { Migration } from "../../Migrations.js"
  *   retry); a finished delivery is deleted from it and moved to `webhook_delivery_log`, so the claim scan
  *   never wades through finished rows. Claims only change unindexed columns (`claim_id`,
  *   `lease_expires_at`, `attempts`), and the table keeps free space per page, so they can be HOT updates.
- * - `webhook_delivery_log`: finished deliveries (succeeded, failed, superseded).
- * - `webhook_attempts`: one row per attempt.
+ * - `webhook_delivery_log`: finished deliveries (succeeded, failed, superseded), with the attempt that
+ *   finished them (`final_*`, status and error class in `last_*`): a delivery that succeeds at once costs
+ *   one log row and no attempt row.
+ * - `webhook_attempts`: every other attempt (those followed by a retry).
  *
  * The delivery tables have no foreign keys to the endpoints (a trigger deletes an endpoint's rows with
  * it), so the hot paths never check or lock endpoint rows.
@@ -91,7 +93,14 @@ const migration: Migration = {
       last_status_code integer,
       last_error_class text,
       reason text,
-      superseded_by text
+      superseded_by text,
+      final_attempt integer,
+      final_trigger text,
+      final_url text,
+      final_attempted_at timestamptz,
+      final_duration_ms integer,
+      final_response_excerpt text,
+      final_error_message text
     )`
     yield* sql`create index webhook_delivery_log_endpoint on spacesync.webhook_delivery_log (endpoint_id, created_at)`
     yield* sql`create table spacesync.webhook_attempts (
