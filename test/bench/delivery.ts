@@ -2,8 +2,11 @@
  * Webhook delivery benchmark: N events fanned out to M endpoints of one platform, delivered to a local
  * receiver (another process, verifying every signature), on a fresh database of the local server.
  *
+ * 0. Fan-out alone: events appended (50 per transaction) with no worker running, then the drain rate of
+ *    that pre-filled queue by one in-process worker.
  * 1. Throughput: N events appended through the event log (50 per transaction, fan-out included) as fast
- *    as possible while one in-process worker delivers; deliveries/s from the first append to the last 2xx.
+ *    as possible while one in-process worker delivers; deliveries/s from the first append to the last 2xx
+ *    (the sustained figure: production and delivery share the machine).
  * 2. Latency: events offered at a steady rate (default 1,000/s for 10 s); p50/p99 from event creation
  *    (`events.created_at`, carried as the body's `timestamp`) to arrival at the receiver.
  * 3. The same signed requests through pg-boss 10.4.2 (batch 100, 8 workers, as in FINDINGS.md), enqueued
@@ -12,7 +15,8 @@
  * Database round trips are counted on the `pg` client (`Client.prototype.query`: one per statement,
  * BEGIN and COMMIT included). Traffic goes to 127.0.0.1 only.
  *
- * `pnpm bench delivery [--events N] [--endpoints M] [--rate R] [--seconds S] [--pgboss-jobs J]`
+ * `pnpm bench delivery [--events N] [--drain-events D] [--endpoints M] [--rate R] [--seconds S]
+ *  [--latency-endpoints L] [--pgboss-jobs J]`
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
@@ -48,6 +52,7 @@ const arg = (name: string, fallback: number) => {
 
 const settings = {
   events: arg("events", 10_000),
+  drainEvents: arg("drain-events", 5_000),
   endpoints: arg("endpoints", 4),
   rate: arg("rate", 1_000),
   seconds: arg("seconds", 10),
@@ -121,7 +126,7 @@ const startReceiver = (secrets: ReadonlyArray<string>) =>
     ({ child }) => Effect.sync(() => child.kill())
   )
 
-const ask = <A>(child: ChildProcess, type: "stats" | "reset") =>
+const ask = <A>(child: ChildProcess, type: "stats" | "count" | "reset") =>
   Effect.async<A>((resume) => {
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return
@@ -168,9 +173,9 @@ const waitFor = (child: ChildProcess, count: number, timeoutMillis: number) =>
   Effect.gen(function*() {
     const deadline = Date.now() + timeoutMillis
     while (true) {
-      const stats = yield* ask<ReceiverStats>(child, "stats")
-      if (stats.unique >= count) return stats
-      if (Date.now() > deadline) return yield* Effect.dieMessage(`Only ${stats.unique}/${count} arrived in time`)
+      const progress = yield* ask<ReceiverStats>(child, "count")
+      if (progress.unique >= count) return yield* ask<ReceiverStats>(child, "stats")
+      if (Date.now() > deadline) return yield* Effect.dieMessage(`Only ${progress.unique}/${count} arrived in time`)
       yield* sleep(20)
     }
   })
@@ -202,7 +207,7 @@ const program = Effect.gen(function*() {
     const store = yield* WebhookEndpoints.WebhookEndpoints
 
     // Tenancy: one platform, one active connection covering a location per event (no superseding).
-    const totalEvents = settings.events + settings.rate * settings.seconds
+    const totalEvents = settings.drainEvents + settings.events + settings.rate * settings.seconds
     const platformId = Ids.makePlatformId()
     const operatorId = Ids.makeOperatorId()
     const connectionId = Ids.makeConnectionId()
@@ -242,11 +247,25 @@ const program = Effect.gen(function*() {
       }))
 
     const worker = DeliveryWorker.layer({
-      concurrency: 128,
-      perEndpointConcurrency: 48,
+      concurrency: 256,
+      perEndpointConcurrency: 96,
       batchSize: 256,
       pollInterval: Duration.millis(250)
     }).pipe(Layer.provide(OutboundGuard.dispatcherLayerWith({ allowPrivateTargets: true })))
+
+    // 0. Fan-out alone (no worker running), then the drain of that pre-filled queue.
+    const drain = yield* Effect.gen(function*() {
+      const count = settings.drainEvents * settings.endpoints
+      yield* ask(receiver.child, "reset")
+      const started = performance.now()
+      for (let produced = 0; produced < settings.drainEvents; produced += 50) {
+        yield* log.append(eventsFor(Math.min(50, settings.drainEvents - produced)))
+      }
+      const fanoutSeconds = (performance.now() - started) / 1000
+      const draining = performance.now()
+      yield* waitFor(receiver.child, count, 120_000).pipe(Effect.provide(worker))
+      return { count, fanoutSeconds, seconds: (performance.now() - draining) / 1000 }
+    })
 
     const results = yield* Effect.gen(function*() {
       // 1. Throughput.
@@ -366,10 +385,17 @@ const program = Effect.gen(function*() {
     const ours = results.deliveries / results.elapsed
     const theirs = jobs / bossElapsed
     const rows: Array<[string, string]> = [
+      [
+        "fan-out alone (no worker)",
+        `${fmt(settings.drainEvents / drain.fanoutSeconds)} events/s = ${
+          fmt(drain.count / drain.fanoutSeconds)
+        } deliveries queued/s`
+      ],
+      ["drain of that queue (worker start included)", `${fmt(drain.count / drain.seconds)} deliveries/s`],
       ["endpoints (throughput run)", `${settings.endpoints}`],
       ["events → deliveries", `${fmt(settings.events)} → ${fmt(results.deliveries)}`],
       ["append + fan-out finished after", `${fmt(results.appendSeconds, 2)} s`],
-      ["deliveries/s (first append → last 2xx)", fmt(ours)],
+      ["deliveries/s while appending (first append → last 2xx)", fmt(ours)],
       ["DB round trips per delivery", fmt(results.throughputTrips / results.deliveries, 3)],
       [
         "CPU per delivery: hub process / PostgreSQL / receiver",

@@ -3,7 +3,8 @@
  * loop): `node:http` on 127.0.0.1, verifying every request's Standard Webhooks signature against the
  * secrets in `RECEIVER_SECRETS` (JSON array) with plain HMAC-SHA256, and recording the latency from the
  * body's `timestamp` (event creation) to arrival. Talks to its parent over IPC:
- * `{type: "stats"}` → `{cpu, count, unique, invalid, p50, p99, max}`; `{type: "reset"}` clears.
+ * `{type: "count"}` → `{cpu, count, unique, invalid}` (cheap, for polling); `{type: "stats"}` adds
+ * `{p50, p99, max}`; `{type: "reset"}` clears.
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
@@ -60,6 +61,9 @@ process.on("message", (message: { type: string }) => {
     seen = new Set()
     cpuAtReset = process.cpuUsage()
     process.send!({ type: "reset" })
+  } else if (message.type === "count") {
+    const cpu = process.cpuUsage(cpuAtReset)
+    process.send!({ type: "count", cpu: (cpu.user + cpu.system) / 1e6, count, unique: seen.size, invalid })
   } else if (message.type === "stats") {
     const sorted = Float64Array.from(latencies).sort()
     const list = Array.from(sorted)

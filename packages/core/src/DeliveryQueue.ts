@@ -199,7 +199,10 @@ export const make = Effect.gen(function*() {
       // Deliveries of a disabled endpoint found on the way (queued while it was being disabled, or
       // recovered while disabled) are parked (due 'infinity') until it is enabled again, so that they
       // never fill the window.
-      const scan = options.limit * 2 + 128
+      // Leased rows keep their place at the head of the due order until they finish; this worker's own
+      // are counted, twice as many are allowed for other workers'.
+      const leased = busy.reduce((sum, [, n]) => sum + n, 0)
+      const scan = options.limit * 2 + leased * 3 + 128
       const rows = yield* sql`
         with busy (endpoint_id, free) as (
           select * from unnest(${busy.map(([id]) => id)}::text[], ${

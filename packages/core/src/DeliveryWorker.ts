@@ -427,7 +427,7 @@ export const make = (
       if (n <= 0) inFlight.delete(claimed.endpointId)
       else inFlight.set(claimed.endpointId, n)
       total--
-      if (backlog && (o.concurrency - total >= refill || n === o.perEndpoint - 1)) wake()
+      if (backlog && o.concurrency - total >= refill) wake()
     }
 
     // Starts one attempt; it records its result and frees its slot when done.
