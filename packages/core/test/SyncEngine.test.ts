@@ -86,6 +86,36 @@ describe("SyncEngine", () => {
         expect(report.counts).toMatchObject({ updated: 1, unchanged: 1 })
       }))
 
+    it.effect("an unchanged source is written again when the stored snapshot changed behind the engine", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(2)
+        yield* sync(accountId)
+        // The engine has seen this source and knows its hash; the store now holds something else.
+        const store = yield* SnapshotStore.SnapshotStore
+        const l0 = Ids.entityId(accountId, "location", "L0")
+        const stored = Option.getOrThrow(yield* store.get(l0))
+        yield* store.save(accountId, { ...stored.snapshot, location: { ...stored.snapshot.location, name: "Edited" } })
+        const report = yield* sync(accountId)
+        expect(report.counts).toMatchObject({ updated: 1, unchanged: 1 })
+        expect(Option.getOrThrow(yield* store.get(l0)).snapshot.location.name).toBe("Workspace L0")
+      }))
+
+    it.effect("the same source with its keys in another order is unchanged", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(1)
+        yield* sync(accountId)
+        const reversed = (value: unknown): unknown =>
+          Array.isArray(value)
+            ? value.map(reversed)
+            : value !== null && typeof value === "object"
+            ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]))
+            : value
+        upstream.locations.set("L0", reversed(upstream.locations.get("L0")) as any)
+        const report = yield* sync(accountId)
+        expect(report.counts).toMatchObject({ unchanged: 1, updated: 0 })
+        expect(report.events).toEqual([])
+      }))
+
     it.effect("reports created, updated and deleted entities per data set in one version", () =>
       Effect.gen(function*() {
         const accountId = yield* setup(1)
