@@ -246,12 +246,15 @@ const program = Effect.gen(function*() {
         changes: { created: [], updated: ["prc_bench"], deleted: [] }
       }))
 
-    const worker = DeliveryWorker.layer({
-      concurrency: 256,
-      perEndpointConcurrency: 96,
+    const workerOptions = {
+      concurrency: 128,
+      perEndpointConcurrency: 48,
       batchSize: 256,
       pollInterval: Duration.millis(250)
-    }).pipe(Layer.provide(OutboundGuard.dispatcherLayerWith({ allowPrivateTargets: true })))
+    } satisfies DeliveryWorker.Options
+    const worker = DeliveryWorker.layer(workerOptions).pipe(
+      Layer.provide(OutboundGuard.dispatcherLayerWith({ allowPrivateTargets: true }))
+    )
 
     // 0. Fan-out alone (no worker running), then the drain of that pre-filled queue.
     const drain = yield* Effect.gen(function*() {
@@ -385,6 +388,10 @@ const program = Effect.gen(function*() {
     const ours = results.deliveries / results.elapsed
     const theirs = jobs / bossElapsed
     const rows: Array<[string, string]> = [
+      [
+        "worker (one, in the benchmark process)",
+        `concurrency ${workerOptions.concurrency}, ${workerOptions.perEndpointConcurrency} per endpoint, batch ${workerOptions.batchSize}`
+      ],
       [
         "fan-out alone (no worker)",
         `${fmt(settings.drainEvents / drain.fanoutSeconds)} events/s = ${
