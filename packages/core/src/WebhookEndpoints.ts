@@ -130,7 +130,7 @@ export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>()(
 /** What a platform gives to create an endpoint. @since 0.1.0 */
 export interface CreateInput {
   readonly url: string
-  /** Omitted or `null`: every event type. */
+  /** Omitted, `null` or empty: every event type. */
   readonly eventTypes?: ReadonlyArray<EventLog.EventType> | null | undefined
   readonly description?: string | null | undefined
 }
@@ -265,7 +265,8 @@ const AttemptRow = Schema.Struct({
 const noRetries = 1_000_000
 
 /**
- * Checks an endpoint URL at save time (the guard checks again at every connection).
+ * Checks an endpoint URL at save time (the guard checks again at every connection); the URL is kept as
+ * given.
  *
  * @since 0.1.0
  */
@@ -294,7 +295,7 @@ export const validateUrl = (url: string, allowPrivateTargets: boolean): Effect.E
       )
     }
   }
-  return Effect.succeed(parsed.toString())
+  return Effect.succeed(url)
 }
 
 /**
@@ -337,7 +338,9 @@ export const make = (options: Options = {}) =>
             endpoint_id: id,
             platform_id: platformId,
             url,
-            event_types: input.eventTypes === undefined || input.eventTypes === null ? null : [...input.eventTypes],
+            event_types: input.eventTypes === undefined || input.eventTypes === null || input.eventTypes.length === 0
+              ? null
+              : [...new Set(input.eventTypes)],
             description: input.description ?? null,
             secrets: JSON.stringify(secrets)
           })
@@ -359,9 +362,9 @@ export const make = (options: Options = {}) =>
         const url = input.url === undefined ? current.url : yield* validateUrl(input.url, allowPrivate)
         const eventTypes = input.eventTypes === undefined
           ? current.eventTypes
-          : input.eventTypes === null
+          : input.eventTypes === null || input.eventTypes.length === 0
           ? null
-          : input.eventTypes
+          : [...new Set(input.eventTypes)]
         const description = input.description === undefined ? current.description : input.description
         yield* sql`update spacesync.webhook_endpoints
           set url = ${url}, event_types = ${eventTypes === null ? null : [...eventTypes]}::text[],

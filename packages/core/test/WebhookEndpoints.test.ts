@@ -126,6 +126,10 @@ describe("WebhookEndpoints", () => {
         expect((yield* strict.create(platformId, { url: "https://hooks.example.com/x" })).endpoint.url).toBe(
           "https://hooks.example.com/x"
         )
+        // Kept exactly as given.
+        expect((yield* strict.create(platformId, { url: "https://hooks.example.com" })).endpoint.url).toBe(
+          "https://hooks.example.com"
+        )
         expect((yield* store.create(platformId, { url: "http://127.0.0.1:9/x" })).endpoint.status).toBe("enabled")
       }))
 
@@ -146,6 +150,9 @@ describe("WebhookEndpoints", () => {
         })
         const all = yield* store.update(platformId, endpoint.id, { eventTypes: null, description: null })
         expect(all).toMatchObject({ eventTypes: null, description: null, url: "https://p.example/b" })
+        // An empty filter means every event type too.
+        yield* store.update(platformId, endpoint.id, { eventTypes: ["location.updated"] })
+        expect((yield* store.update(platformId, endpoint.id, { eventTypes: [] })).eventTypes).toBeNull()
         yield* append(locationEvent(locationId, 1))
         const disabled = yield* store.update(platformId, endpoint.id, { enabled: false })
         expect(disabled).toMatchObject({ status: "disabled", disabledReason: "Disabled by the platform" })
