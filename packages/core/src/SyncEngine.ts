@@ -19,6 +19,8 @@
 import type { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import {
+  Array as Arr,
+  Chunk,
   Clock,
   Config,
   Context,
@@ -194,6 +196,14 @@ type Item =
 
 // Canonical sources skip the schema (see `LocationSnapshot.decodeSource`); anything else gets its first error.
 const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
+
+// The most new versions written in one transaction.
+const writeBatchSize = 64
+
+const byLocationId = (
+  a: { readonly snapshot: LocationSnapshot.LocationSnapshot },
+  b: { readonly snapshot: LocationSnapshot.LocationSnapshot }
+) => (a.snapshot.location.id < b.snapshot.location.id ? -1 : a.snapshot.location.id > b.snapshot.location.id ? 1 : 0)
 
 const sha256Hex: (text: string) => string = typeof Crypto.hash === "function"
   ? (text) => Crypto.hash("sha256", text, "hex")
@@ -419,28 +429,42 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           return { _tag: "Write", previous, snapshot: snapshot.right, hashes }
         }
 
-        const apply = (step: Step): Effect.Effect<void> => {
-          switch (step._tag) {
-            case "Failed":
-              return fail(step.externalId, step.error)
-            case "ClearError":
-              return stages.database(
-                sql`update spacesync.locations set sync_error = null, sync_error_at = null
-                    where location_id = ${step.locationId}`.pipe(Effect.orDie)
-              )
-            case "Write":
-              return Effect.gen(function*() {
-                const written = yield* Effect.gen(function*() {
-                  const result = yield* store.save(accountId, step.snapshot, step.hashes)
-                  if (result._tag === "Unchanged") return []
-                  return yield* log.append(changeEvents(result.previous, result.current))
-                }).pipe(sql.withTransaction, Effect.orDie, stages.database)
-                if (step.previous === undefined || step.previous.deleted) counts.created++
-                else counts.updated++
-                events.push(...written)
-              })
-          }
-        }
+        // New versions of locations that arrive together are written in one transaction: each one's
+        // snapshot and history row, then all their events (which fan out in that same transaction). The
+        // event log's commit-order lock and the commit are paid once per batch instead of once per location.
+        const write = (steps: ReadonlyArray<Extract<Step, { _tag: "Write" }>>) =>
+          Effect.gen(function*() {
+            const written = yield* Effect.gen(function*() {
+              const changes: Array<EventLog.NewEvent> = []
+              // In location id order: concurrent batches lock rows in one global order, so never in a cycle.
+              for (const step of [...steps].sort(byLocationId)) {
+                const result = yield* store.save(accountId, step.snapshot, step.hashes)
+                if (result._tag === "Saved") changes.push(...changeEvents(result.previous, result.current))
+              }
+              return yield* log.append(changes)
+            }).pipe(sql.withTransaction, Effect.orDie, stages.database)
+            for (const step of steps) {
+              if (step.previous === undefined || step.previous.deleted) counts.created++
+              else counts.updated++
+            }
+            events.push(...written)
+          })
+
+        const apply = (steps: ReadonlyArray<Step>): Effect.Effect<void> =>
+          Effect.gen(function*() {
+            const writes: Array<Extract<Step, { _tag: "Write" }>> = []
+            for (const step of steps) {
+              if (step._tag === "Write") writes.push(step)
+              else if (step._tag === "Failed") yield* fail(step.externalId, step.error)
+              else {
+                yield* stages.database(
+                  sql`update spacesync.locations set sync_error = null, sync_error_at = null
+                      where location_id = ${step.locationId}`.pipe(Effect.orDie)
+                )
+              }
+            }
+            if (writes.length > 0) yield* write(writes)
+          })
 
         const concurrency = adapter.concurrency ?? settings.defaultConcurrency
         const targeted = runOptions?.locations !== undefined
@@ -474,11 +498,17 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           ) as Stream.Stream<Item, AdapterError>
 
         const listing = yield* items.pipe(
+          // Bounded chunks keep decoding and writing interleaved (a feed arrives in chunks of thousands).
+          Stream.rechunk(writeBatchSize * concurrency),
           Stream.filterMap((item) => {
             counts.listed++
             if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
             return Option.fromNullable(prepare(item))
           }),
+          // What arrived together is applied together, in batches; nothing waits for more to arrive.
+          Stream.mapChunks((chunk) =>
+            Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), writeBatchSize))
+          ),
           Stream.mapEffect(apply, { concurrency }),
           Stream.runDrain,
           Effect.either

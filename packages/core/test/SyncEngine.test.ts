@@ -1,8 +1,9 @@
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Schema, Stream } from "effect"
 import * as Accounts from "../src/Accounts.js"
+import * as Adapter from "../src/Adapter.js"
 import * as AdapterError from "../src/AdapterError.js"
 import * as EventLog from "../src/EventLog.js"
 import * as Ids from "../src/Ids.js"
@@ -13,7 +14,22 @@ import * as MemoryUpstream from "../src/testing/MemoryUpstream.js"
 import * as TestEngine from "../src/testing/TestEngine.js"
 
 const upstream = MemoryUpstream.makeUpstream()
-const layer = TestEngine.layer([MemoryUpstream.adapter(upstream)]).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** An upstream that hands over every snapshot at once (as a feed does), so they arrive together. */
+const bulk = new Map<string, Adapter.SnapshotSource>()
+const bulkAdapter = Adapter.make({
+  id: "bulk",
+  name: "Everything at once",
+  credentials: Schema.Struct({}),
+  check: () => Effect.void,
+  locations: () => Stream.fromIterable([...bulk.keys()].map((externalId) => ({ externalId }))),
+  snapshot: (_, ref) => Effect.succeed(structuredClone(bulk.get(ref.externalId)!)),
+  snapshots: () => Stream.fromIterable([...bulk.values()].map((source) => structuredClone(source)))
+})
+
+const layer = TestEngine.layer([MemoryUpstream.adapter(upstream), bulkAdapter]).pipe(
+  Layer.provide(FetchHttpClient.layer)
+)
 
 /** A fresh account on a fresh upstream state with `n` locations L0..L(n-1). */
 const setup = (n: number) =>
@@ -276,6 +292,35 @@ describe("SyncEngine", () => {
           { credentials: string }
         >`select credentials from spacesync.accounts where account_id = ${ok.accountId}`
         expect(row!.credentials).not.toContain("s3cr3t")
+      }))
+
+    it.effect("snapshots that arrive together are written in batches, each location with its own events", () =>
+      Effect.gen(function*() {
+        bulk.clear()
+        for (let i = 0; i < 150; i++) bulk.set(`B${i}`, Fixtures.locationSource(`B${i}`) as any)
+        const accounts = yield* Accounts.Accounts
+        const { accountId } = yield* accounts.create({ name: "Bulk", adapter: "bulk", credentials: {} })
+        const first = yield* sync(accountId)
+        expect(first.counts).toMatchObject({ listed: 150, created: 150, failed: 0 })
+        const log = yield* EventLog.EventLog
+        for (const externalId of ["B0", "B63", "B64", "B149"]) {
+          const locationId = Ids.entityId(accountId, "location", externalId)
+          const stored = yield* log.forLocation(locationId)
+          expect(stored.map((e) => [e.type, e.version])).toEqual([
+            ["location.created", 1],
+            ["resources.updated", 1],
+            ["pricing.updated", 1]
+          ])
+          expect(first.events.filter((e) => e.locationId === locationId).map((e) => e.eventId)).toEqual(
+            stored.map((e) => e.eventId)
+          )
+        }
+        ;(bulk.get("B70") as any).prices[0].amount = { amount: "1.00", currency: "EUR" }
+        const second = yield* sync(accountId)
+        expect(second.counts).toMatchObject({ updated: 1, unchanged: 149 })
+        expect(second.events.map((e) => [e.type, e.locationId, e.version])).toEqual([
+          ["pricing.updated", Ids.entityId(accountId, "location", "B70"), 2]
+        ])
       }))
 
     it.effect("stores events in the log in order", () =>
