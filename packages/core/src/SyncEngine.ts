@@ -1,8 +1,9 @@
 /**
  * The sync engine: for one account, list its locations through the adapter, fetch and decode each
- * snapshot, hash it, compare with the stored snapshot and, in one transaction per changed location, write
- * the new version, its history row and its change events (which fan out in that same transaction).
- * Unchanged data writes and emits nothing.
+ * snapshot, hash it, compare with the stored snapshot and write each changed location's new version, its
+ * history row and its change events (which fan out in that same transaction). Changed locations that
+ * arrive together share a transaction (up to 64); one that arrives alone gets its own. Unchanged data
+ * writes and emits nothing, and a source seen before is not hashed again (see `hashCacheSize`).
  *
  * Safety rules:
  * - Deletions only after a complete, successful listing; a listing that would delete more than
