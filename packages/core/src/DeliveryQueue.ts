@@ -142,11 +142,13 @@ export class DeliveryQueue extends Context.Tag("@spacesync/core/DeliveryQueue")<
   readonly notifications: Stream.Stream<void>
 }>() {}
 
+// Ids in claimed rows were checked when they were queued; this is the hottest decode, so they are read
+// as strings here.
 const ClaimedRow = Schema.Struct({
   tid: Schema.String,
-  delivery_id: Webhook.DeliveryId,
-  endpoint_id: Webhook.EndpointId,
-  event_id: Ids.EventId,
+  delivery_id: Schema.String,
+  endpoint_id: Schema.String,
+  event_id: Schema.String,
   attempts: Schema.Number,
   schedule_step: Schema.Number,
   trigger: Trigger,
@@ -268,9 +270,9 @@ export const make = Effect.gen(function*() {
       return decoded.map((row): Claimed => ({
         claimId: options.claimId,
         tid: row.tid,
-        deliveryId: row.delivery_id,
-        endpointId: row.endpoint_id,
-        eventId: row.event_id,
+        deliveryId: row.delivery_id as Webhook.DeliveryId,
+        endpointId: row.endpoint_id as Webhook.EndpointId,
+        eventId: row.event_id as Ids.EventId,
         attempt: row.attempts,
         scheduleStep: row.schedule_step,
         trigger: row.trigger,
