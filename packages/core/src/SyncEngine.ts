@@ -386,14 +386,16 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           error: new AdapterError({ reason: "InvalidData", message, path, externalId })
         })
 
-        // Decoding, hub ids and hashing are synchronous CPU work: done in the stream itself, in order, so
-        // that an unchanged location costs no fiber and no database round trip.
         const unchanged = (previous: SnapshotSummary): Step | undefined => {
           counts.unchanged++
           return previous.syncError ? { _tag: "ClearError", locationId: previous.locationId } : undefined
         }
 
+        // Decoding, hub ids and hashing are synchronous CPU work: an unchanged location costs no effect and
+        // no database round trip.
         const prepare = (item: Item): Step | undefined => {
+          counts.listed++
+          if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
           if (item._tag === "Failed") return item
           let mark = performance.now()
           const lap = (stage: "decodeMillis" | "hashMillis") => {
@@ -451,10 +453,13 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             events.push(...written)
           })
 
-        const apply = (steps: ReadonlyArray<Step>): Effect.Effect<void> =>
+        // A batch of listed items: each prepared, then failures recorded, errors cleared, new versions written.
+        const apply = (items: ReadonlyArray<Item>): Effect.Effect<void> =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
-            for (const step of steps) {
+            for (const item of items) {
+              const step = prepare(item)
+              if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)
               else if (step._tag === "Failed") yield* fail(step.externalId, step.error)
               else {
@@ -499,14 +504,9 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           ) as Stream.Stream<Item, AdapterError>
 
         const listing = yield* items.pipe(
-          // Bounded chunks keep decoding and writing interleaved (a feed arrives in chunks of thousands).
-          Stream.rechunk(writeBatchSize * concurrency),
-          Stream.filterMap((item) => {
-            counts.listed++
-            if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
-            return Option.fromNullable(prepare(item))
-          }),
-          // What arrived together is applied together, in batches; nothing waits for more to arrive.
+          // Items that arrive together (a feed's listing comes in chunks of thousands) are handled in
+          // batches of up to `writeBatchSize`, which keeps decoding and writing interleaved; nothing waits
+          // for more items to arrive (one that arrives alone is a batch of one).
           Stream.mapChunks((chunk) =>
             Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), writeBatchSize))
           ),

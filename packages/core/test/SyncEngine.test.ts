@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Schema, Stream } from "effect"
+import { Deferred, Effect, Exit, Layer, Option, Schema, Stream } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as Adapter from "../src/Adapter.js"
 import * as AdapterError from "../src/AdapterError.js"
@@ -27,9 +27,41 @@ const bulkAdapter = Adapter.make({
   snapshots: () => Stream.fromIterable([...bulk.values()].map((source) => structuredClone(source)))
 })
 
-const layer = TestEngine.layer([MemoryUpstream.adapter(upstream), bulkAdapter]).pipe(
-  Layer.provide(FetchHttpClient.layer)
-)
+/** Called with the events of every append (inside its transaction). */
+let onAppend: (events: ReadonlyArray<EventLog.StoredEvent>) => void = () => {}
+
+/** An upstream whose second location only arrives once the first one has been written. */
+const trickle = new Map<string, Adapter.SnapshotSource>()
+const trickleAdapter = Adapter.make({
+  id: "trickle",
+  name: "One at a time",
+  credentials: Schema.Struct({}),
+  check: () => Effect.void,
+  locations: () => Stream.fromIterable([...trickle.keys()].map((externalId) => ({ externalId }))),
+  snapshot: (_, ref) => Effect.succeed(structuredClone(trickle.get(ref.externalId)!)),
+  snapshots: () =>
+    Stream.unwrap(Effect.gen(function*() {
+      const written = yield* Deferred.make<void>()
+      onAppend = () => Deferred.unsafeDone(written, Exit.void)
+      const [first, second] = [...trickle.values()]
+      return Stream.concat(
+        Stream.make(first!),
+        Stream.fromEffect(
+          Effect.raceFirst(
+            Effect.as(Deferred.await(written), second!),
+            // Real time: the suite runs on the TestClock.
+            Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5000))).pipe(
+              Effect.zipRight(AdapterError.unavailable("the first location was not written before the second"))
+            )
+          )
+        )
+      )
+    }))
+})
+
+const layer = TestEngine.layer([MemoryUpstream.adapter(upstream), bulkAdapter, trickleAdapter], {
+  fanout: Layer.succeed(EventLog.Fanout, { fanOut: (events) => Effect.sync(() => onAppend(events)) })
+}).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** A fresh account on a fresh upstream state with `n` locations L0..L(n-1). */
 const setup = (n: number) =>
@@ -321,6 +353,17 @@ describe("SyncEngine", () => {
         expect(second.events.map((e) => [e.type, e.locationId, e.version])).toEqual([
           ["pricing.updated", Ids.entityId(accountId, "location", "B70"), 2]
         ])
+      }))
+
+    it.effect("a location is written without waiting for the next one to arrive", () =>
+      Effect.gen(function*() {
+        trickle.clear()
+        for (const id of ["T0", "T1"]) trickle.set(id, Fixtures.locationSource(id) as any)
+        const accounts = yield* Accounts.Accounts
+        const { accountId } = yield* accounts.create({ name: "Trickle", adapter: "trickle", credentials: {} })
+        const report = yield* sync(accountId)
+        expect(report.outcome).toBe("succeeded")
+        expect(report.counts).toMatchObject({ listed: 2, created: 2 })
       }))
 
     it.effect("stores events in the log in order", () =>
