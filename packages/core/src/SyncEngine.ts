@@ -200,6 +200,8 @@ const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
 
 // The most new versions written in one transaction.
 const writeBatchSize = 64
+// The most listed items decoded and hashed before their new versions are written.
+const groupSize = 512
 
 const byLocationId = (
   a: { readonly snapshot: LocationSnapshot.LocationSnapshot },
@@ -453,7 +455,8 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             events.push(...written)
           })
 
-        // A batch of listed items: each prepared, then failures recorded, errors cleared, new versions written.
+        // A group of listed items: each prepared, failures recorded, errors cleared, then the new versions
+        // written in batches.
         const apply = (items: ReadonlyArray<Item>): Effect.Effect<void> =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
@@ -469,7 +472,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 )
               }
             }
-            if (writes.length > 0) yield* write(writes)
+            for (const batch of Arr.chunksOf(writes, writeBatchSize)) yield* write(batch)
           })
 
         const concurrency = adapter.concurrency ?? settings.defaultConcurrency
@@ -505,11 +508,9 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
 
         const listing = yield* items.pipe(
           // Items that arrive together (a feed's listing comes in chunks of thousands) are handled in
-          // batches of up to `writeBatchSize`, which keeps decoding and writing interleaved; nothing waits
-          // for more items to arrive (one that arrives alone is a batch of one).
-          Stream.mapChunks((chunk) =>
-            Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), writeBatchSize))
-          ),
+          // groups of up to `groupSize`, several at once, which keeps decoding and writing interleaved;
+          // nothing waits for more items to arrive (one that arrives alone is a group of one).
+          Stream.mapChunks((chunk) => Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), groupSize))),
           Stream.mapEffect(apply, { concurrency }),
           Stream.runDrain,
           Effect.either
