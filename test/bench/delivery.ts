@@ -207,7 +207,8 @@ const program = Effect.gen(function*() {
     const store = yield* WebhookEndpoints.WebhookEndpoints
 
     // Tenancy: one platform, one active connection covering a location per event (no superseding).
-    const totalEvents = settings.drainEvents + settings.events + settings.rate * settings.seconds
+    // Fan-out alone, then phases 1 and 2 twice (worker in this process, then in its own).
+    const totalEvents = settings.drainEvents + 2 * (settings.events + settings.rate * settings.seconds)
     const platformId = Ids.makePlatformId()
     const operatorId = Ids.makeOperatorId()
     const connectionId = Ids.makeConnectionId()
@@ -241,7 +242,9 @@ const program = Effect.gen(function*() {
       Array.from({ length: n }, () => ({
         type: "pricing.updated",
         accountId: "acc_bench" as Ids.AccountId,
-        locationId: locations[next++]!,
+        locationId: locations[next++] ?? (() => {
+          throw new Error("Not enough locations for the events of this run")
+        })(),
         version: 1,
         changes: { created: [], updated: ["prc_bench"], deleted: [] }
       }))
@@ -270,65 +273,106 @@ const program = Effect.gen(function*() {
       return { count, fanoutSeconds, seconds: (performance.now() - draining) / 1000 }
     })
 
-    const results = yield* Effect.gen(function*() {
-      // 1. Throughput.
-      const deliveries = settings.events * settings.endpoints
-      yield* ask(receiver.child, "reset")
-      roundTrips = 0
-      const cpuBefore = { ours: processCpuSeconds(), postgres: cpuOfPids(yield* postgresPids) }
-      const started = performance.now()
-      for (let produced = 0; produced < settings.events; produced += 50) {
-        yield* log.append(eventsFor(Math.min(50, settings.events - produced)))
-      }
-      const appended = performance.now()
-      const throughput = yield* waitFor(receiver.child, deliveries, 120_000)
-      const elapsed = (performance.now() - started) / 1000
-      const throughputTrips = roundTrips
-      const cpu = {
-        ours: processCpuSeconds() - cpuBefore.ours,
-        postgres: [...cpuOfPids(yield* postgresPids)].reduce(
-          (sum, [pid, seconds]) => sum + seconds - (cpuBefore.postgres.get(pid) ?? 0),
-          0
-        ),
-        receiver: throughput.cpu
-      }
-      yield* sleep(200)
-      const [{ queued }] = yield* sql<
-        { queued: number }
-      >`select count(*)::int as queued from spacesync.webhook_deliveries`
-
-      // 2. Latency at a steady offered rate, on `latencyEndpoints` endpoints.
-      yield* Effect.forEach(
-        endpoints.slice(settings.latencyEndpoints),
-        (e) => store.update(platformId, e.endpoint.id, { enabled: false })
+    // The worker of phases 1 and 2: in this process, or in a process of its own (as a hub can run it).
+    const inProcessWorker = Effect.map(
+      Layer.build(worker),
+      () => ({ usage: Effect.succeed({ roundTrips: 0, cpu: 0 }) })
+    )
+    const workerProcess = Effect.gen(function*() {
+      const child = yield* Effect.acquireRelease(
+        Effect.async<ChildProcess>((resume) => {
+          const child = fork(fileURLToPath(new URL("./worker.ts", import.meta.url)), [], {
+            execArgv: ["--import", "tsx"],
+            env: {
+              ...process.env,
+              DATABASE_URL: url,
+              DATABASE_POOL_SIZE: "4",
+              SPACESYNC_SECRET_KEY: Redacted.value(secretKey),
+              SPACESYNC_ALLOW_PRIVATE_TARGETS: "true",
+              SPACESYNC_DELIVERY_CONCURRENCY: String(workerOptions.concurrency),
+              SPACESYNC_DELIVERY_ENDPOINT_CONCURRENCY: String(workerOptions.perEndpointConcurrency),
+              SPACESYNC_DELIVERY_BATCH_SIZE: String(workerOptions.batchSize),
+              SPACESYNC_DELIVERY_POLL_INTERVAL: "250 millis"
+            },
+            stdio: ["ignore", "ignore", "inherit", "ipc"]
+          })
+          child.once("message", () => resume(Effect.succeed(child)))
+        }),
+        (child) => Effect.sync(() => child.kill())
       )
-      yield* ask(receiver.child, "reset")
-      const offered = settings.rate * settings.seconds
-      const tick = 10
-      const latencyStart = performance.now()
-      let sent = 0
-      while (sent < offered) {
-        const due = Math.min(offered, Math.floor(((performance.now() - latencyStart) / 1000) * settings.rate))
-        if (due > sent) {
-          yield* log.append(eventsFor(due - sent))
-          sent = due
+      return { usage: ask<{ roundTrips: number; cpu: number }>(child, "count") }
+    })
+
+    const phases = <R>(
+      startWorker: Effect.Effect<{ readonly usage: Effect.Effect<{ roundTrips: number; cpu: number }> }, never, R>
+    ) =>
+      Effect.gen(function*() {
+        const { usage } = yield* startWorker
+        // 1. Throughput.
+        yield* Effect.forEach(endpoints, (e) => store.update(platformId, e.endpoint.id, { enabled: true }))
+        const deliveries = settings.events * settings.endpoints
+        yield* ask(receiver.child, "reset")
+        roundTrips = 0
+        const workerBefore = yield* usage
+        const cpuBefore = { ours: processCpuSeconds(), postgres: cpuOfPids(yield* postgresPids) }
+        const started = performance.now()
+        for (let produced = 0; produced < settings.events; produced += 50) {
+          yield* log.append(eventsFor(Math.min(50, settings.events - produced)))
         }
-        yield* sleep(Math.max(0, tick - ((performance.now() - latencyStart) % tick)))
-      }
-      const offeredSeconds = (performance.now() - latencyStart) / 1000
-      const latency = yield* waitFor(receiver.child, offered * settings.latencyEndpoints, 60_000)
-      return {
-        deliveries,
-        elapsed,
-        appendSeconds: (appended - started) / 1000,
-        throughput,
-        throughputTrips,
-        cpu,
-        queued,
-        offeredRate: offered / offeredSeconds,
-        latency
-      }
-    }).pipe(Effect.provide(worker))
+        const appended = performance.now()
+        const throughput = yield* waitFor(receiver.child, deliveries, 120_000)
+        const elapsed = (performance.now() - started) / 1000
+        const workerAfter = yield* usage
+        const throughputTrips = roundTrips + workerAfter.roundTrips - workerBefore.roundTrips
+        const cpu = {
+          ours: processCpuSeconds() - cpuBefore.ours,
+          worker: workerAfter.cpu - workerBefore.cpu,
+          postgres: [...cpuOfPids(yield* postgresPids)].reduce(
+            (sum, [pid, seconds]) => sum + seconds - (cpuBefore.postgres.get(pid) ?? 0),
+            0
+          ),
+          receiver: throughput.cpu
+        }
+        yield* sleep(200)
+        const [{ queued }] = yield* sql<
+          { queued: number }
+        >`select count(*)::int as queued from spacesync.webhook_deliveries`
+
+        // 2. Latency at a steady offered rate, on `latencyEndpoints` endpoints.
+        yield* Effect.forEach(
+          endpoints.slice(settings.latencyEndpoints),
+          (e) => store.update(platformId, e.endpoint.id, { enabled: false })
+        )
+        yield* ask(receiver.child, "reset")
+        const offered = settings.rate * settings.seconds
+        const tick = 10
+        const latencyStart = performance.now()
+        let sent = 0
+        while (sent < offered) {
+          const due = Math.min(offered, Math.floor(((performance.now() - latencyStart) / 1000) * settings.rate))
+          if (due > sent) {
+            yield* log.append(eventsFor(due - sent))
+            sent = due
+          }
+          yield* sleep(Math.max(0, tick - ((performance.now() - latencyStart) % tick)))
+        }
+        const offeredSeconds = (performance.now() - latencyStart) / 1000
+        const latency = yield* waitFor(receiver.child, offered * settings.latencyEndpoints, 60_000)
+        return {
+          deliveries,
+          elapsed,
+          appendSeconds: (appended - started) / 1000,
+          throughput,
+          throughputTrips,
+          cpu,
+          queued,
+          offeredRate: offered / offeredSeconds,
+          latency
+        }
+      }).pipe(Effect.scoped)
+
+    const results = yield* phases(inProcessWorker)
+    const separate = yield* phases(workerProcess)
 
     // 3. pg-boss: the same signed POSTs (the stored bodies, re-timestamped at enqueue).
     const jobs = settings.pgbossJobs
@@ -385,56 +429,64 @@ const program = Effect.gen(function*() {
     yield* Effect.promise(() => boss.stop({ graceful: false, wait: true }))
     yield* Effect.promise(() => pool.close())
 
-    const ours = results.deliveries / results.elapsed
+    type Run = typeof results
+    const rate = (run: Run) => run.deliveries / run.elapsed
     const theirs = jobs / bossElapsed
-    const rows: Array<[string, string]> = [
+    const perDelivery = (run: Run, seconds: number) => `${fmt((seconds * 1e6) / run.deliveries)} µs`
+    const both = (f: (run: Run) => string): [string, string] => [f(results), f(separate)]
+    const rows: Array<[string, string, string]> = [
       [
-        "worker (one, in the benchmark process)",
-        `concurrency ${workerOptions.concurrency}, ${workerOptions.perEndpointConcurrency} per endpoint, batch ${workerOptions.batchSize}`
+        "worker settings",
+        ...both(() =>
+          `${workerOptions.concurrency} in flight, ${workerOptions.perEndpointConcurrency}/endpoint, batch ${workerOptions.batchSize}`
+        )
       ],
       [
-        "fan-out alone (no worker)",
+        "fan-out alone, 50 events per append (no worker)",
         `${fmt(settings.drainEvents / drain.fanoutSeconds)} events/s = ${
           fmt(drain.count / drain.fanoutSeconds)
-        } deliveries queued/s`
+        } deliveries/s`,
+        ""
       ],
-      ["drain of that queue (worker start included)", `${fmt(drain.count / drain.seconds)} deliveries/s`],
-      ["endpoints (throughput run)", `${settings.endpoints}`],
-      ["events → deliveries", `${fmt(settings.events)} → ${fmt(results.deliveries)}`],
-      ["append + fan-out finished after", `${fmt(results.appendSeconds, 2)} s`],
-      ["deliveries/s while appending (first append → last 2xx)", fmt(ours)],
-      ["DB round trips per delivery", fmt(results.throughputTrips / results.deliveries, 3)],
+      ["drain of that pre-filled queue", `${fmt(drain.count / drain.seconds)} deliveries/s`, ""],
       [
-        "CPU per delivery: hub process / PostgreSQL / receiver",
-        [results.cpu.ours, results.cpu.postgres, results.cpu.receiver].map((c) =>
-          `${fmt((c * 1e6) / results.deliveries)} µs`
-        ).join(" / ")
+        "events × endpoints → deliveries",
+        ...both((run) => `${fmt(settings.events)} × ${settings.endpoints} → ${fmt(run.deliveries)}`)
+      ],
+      ["appends (with fan-out) done after", ...both((run) => `${fmt(run.appendSeconds, 2)} s`)],
+      ["deliveries/s, first append → last 2xx", ...both((run) => fmt(rate(run)))],
+      ["DB round trips per delivery (all processes)", ...both((run) => fmt(run.throughputTrips / run.deliveries, 3))],
+      ["CPU/delivery: hub process", ...both((run) => perDelivery(run, run.cpu.ours))],
+      ["CPU/delivery: worker process", "", perDelivery(separate, separate.cpu.worker)],
+      ["CPU/delivery: PostgreSQL (this database)", ...both((run) => perDelivery(run, run.cpu.postgres))],
+      ["CPU/delivery: receiver", ...both((run) => perDelivery(run, run.cpu.receiver))],
+      [
+        "duplicate / unverified requests, left in queue",
+        ...both((run) => `${run.throughput.count - run.throughput.unique} / ${run.throughput.invalid}, ${run.queued}`)
       ],
       [
-        "duplicate or unverified requests",
-        `${results.throughput.count - results.throughput.unique} / ${results.throughput.invalid}`
+        "latency run: offered",
+        ...both((run) => `${fmt(run.offeredRate)} events/s × ${settings.latencyEndpoints} endpoints`)
       ],
-      ["left in queue", `${results.queued}`],
       [
-        "offered (latency run)",
-        `${fmt(results.offeredRate)} events/s × ${settings.latencyEndpoints} endpoints, ${settings.seconds} s`
+        "p50 / p99 / max event created → 2xx",
+        ...both((run) => `${fmt(run.latency.p50)} / ${fmt(run.latency.p99)} / ${fmt(run.latency.max)} ms`)
       ],
-      ["p50 event created → 2xx", `${fmt(results.latency.p50)} ms`],
-      ["p99 event created → 2xx", `${fmt(results.latency.p99)} ms`],
-      ["max event created → 2xx", `${fmt(results.latency.max)} ms`],
       [
-        "pg-boss 10.4.2 deliveries/s (enqueue + deliver)",
-        `${fmt(theirs)} (${fmt(jobs)} jobs, enqueued in ${fmt(bossEnqueued, 2)} s)`
+        "pg-boss 10.4.2: deliveries/s, enqueue + deliver",
+        `${fmt(theirs)} (${fmt(jobs)} jobs, enqueued in ${fmt(bossEnqueued, 2)} s)`,
+        ""
       ],
-      ["pg-boss DB round trips per delivery", fmt(bossTrips / jobs, 3)],
-      ["pg-boss p50 / p99 enqueue → arrival", `${fmt(bossStats.p50)} / ${fmt(bossStats.p99)} ms`],
-      ["ratio spacesync / pg-boss", `${fmt(ours / theirs, 2)}×`]
+      ["pg-boss: DB round trips per delivery", fmt(bossTrips / jobs, 3), ""],
+      ["pg-boss: p50 / p99 enqueue → arrival", `${fmt(bossStats.p50)} / ${fmt(bossStats.p99)} ms`, ""],
+      ["ratio to pg-boss (deliveries/s)", ...both((run) => `${fmt(rate(run) / theirs, 2)}×`)]
     ]
-    const width = Math.max(...rows.map(([k]) => k.length))
-    const valueWidth = Math.max(...rows.map(([, v]) => v.length))
-    console.log(`\n| ${"metric".padEnd(width)} | ${"value".padEnd(valueWidth)} |`)
-    console.log(`|${"-".repeat(width + 2)}|${"-".repeat(valueWidth + 2)}|`)
-    for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v.padEnd(valueWidth)} |`)
+    const header: [string, string, string] = ["metric", "worker in the hub process", "worker in its own process"]
+    const widths = [0, 1, 2].map((i) => Math.max(...[header, ...rows].map((row) => row[i]!.length)))
+    const line = (row: ReadonlyArray<string>) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`
+    console.log(`\n${line(header)}`)
+    console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`)
+    for (const row of rows) console.log(line(row))
   }).pipe(Effect.provide(Base))
 })
 
