@@ -7,8 +7,9 @@
  *   client can: not through the embedded database's socket, where it simply polls) and also polls every
  *   `pollInterval`, which is also what picks up retries that come due.
  * - **Concurrency.** At most `concurrency` requests in flight per worker, and at most
- *   `perEndpointConcurrency` per endpoint, so one slow endpoint never holds up the others. Claims are
- *   batched (`batchSize`); completions are written in batches as they accumulate.
+ *   `perEndpointConcurrency` per endpoint (both per worker process: two processes may each reach them),
+ *   so one slow endpoint never holds up the others. Claims are batched (`batchSize`); completions are
+ *   written in batches as they accumulate.
  * - **Leases.** A claim holds a lease (`lease`, longer than the 15 s request timeout); a worker that dies
  *   leaves its leases to expire, and the reaper (every worker runs one) puts those deliveries back.
  *   Delivery is therefore at least once; the `webhook-id` is the same on every attempt.
