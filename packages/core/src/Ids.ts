@@ -8,7 +8,12 @@
 import { Schema } from "effect"
 import * as Crypto from "node:crypto"
 
-const prefixed = <const P extends string, const B extends string>(prefix: P, brand: B) =>
+/**
+ * A branded id schema for ids of the form `<prefix>_<lower-case base32>`.
+ *
+ * @since 0.1.0
+ */
+export const prefixed = <const P extends string, const B extends string>(prefix: P, brand: B) =>
   Schema.String.pipe(
     Schema.pattern(new RegExp(`^${prefix}_[0-9a-z]{1,64}$`), {
       message: () => `Expected an id of the form ${prefix}_…`

@@ -22,14 +22,7 @@ import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from "node:c
 import * as EventLog from "./EventLog.js"
 import * as Ids from "./Ids.js"
 
-const prefixed = <const B extends string>(prefix: string, brand: B) =>
-  Schema.String.pipe(
-    Schema.pattern(new RegExp(`^${prefix}_[0-9a-z]{1,64}$`), {
-      message: () => `Expected an id of the form ${prefix}_…`
-    }),
-    Schema.brand(brand),
-    Schema.annotations({ identifier: brand, description: `A ${brand} (${prefix}_…)` })
-  )
+const prefixed = Ids.prefixed
 
 /** A webhook endpoint of a platform (`ep_…`). @since 0.1.0 */
 export const EndpointId = prefixed("ep", "EndpointId")
