@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import {
   Array as Arr,
@@ -307,15 +307,19 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
       idleTimeToLive: "5 minutes"
     })
 
-    const withRateLimit = <A, E, R>(
-      accountId: AccountId,
-      adapter: Adapter<any, any>,
-      effect: Effect.Effect<A, E, R>
-    ): Effect.Effect<A, E, R> => {
-      if (adapter.rateLimit === undefined) return effect
-      const key = `${accountId}|${adapter.rateLimit.limit}|${Duration.toMillis(adapter.rateLimit.interval)}`
-      return Effect.scoped(Effect.flatMap(RcMap.get(limiters, key), (limiter) => limiter(effect)))
-    }
+    /**
+     * The HTTP client an account's adapter runs with: every request it makes (listing pages, snapshots,
+     * feed downloads) passes the account's limiter, one per (account, limit) and shared by all of that
+     * account's concurrent work.
+     */
+    const accountContext = (accountId: AccountId, adapter: Adapter<any, any>) =>
+      Effect.gen(function*() {
+        if (adapter.rateLimit === undefined) return context
+        const key = `${accountId}|${adapter.rateLimit.limit}|${Duration.toMillis(adapter.rateLimit.interval)}`
+        const limiter = yield* RcMap.get(limiters, key)
+        const client = Context.get(context, HttpClient.HttpClient)
+        return Context.make(HttpClient.HttpClient, HttpClient.transform(client, (effect) => limiter(effect)))
+      })
 
     const recordLocationError = (locationId: LocationId, error: LocationError) =>
       sql`update spacesync.locations set sync_error = ${JSON.stringify(error)}, sync_error_at = now()
@@ -342,8 +346,9 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         const adapter = yield* adapters.get(account.adapter).pipe(
           Effect.mapError((e) => new SyncError({ reason: "UnknownAdapter", accountId, message: e.message }))
         )
+        const clientContext = yield* accountContext(accountId, adapter)
         const limited = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
-          withRateLimit(accountId, adapter, effect).pipe(Effect.provide(context))
+          Effect.provide(effect, clientContext)
 
         const stages = makeStageClock()
         const known = new Map<string, SnapshotSummary>()
@@ -499,10 +504,10 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 ? { _tag: "Failed", externalId: element.externalId ?? null, error: element }
                 : { _tag: "Snapshot", externalId: externalIdOf(element) ?? "", source: element }
             ),
-            Stream.provideContext(context)
+            Stream.provideContext(clientContext)
           ) as Stream.Stream<Item, AdapterError>
           : adapter.locations(credentials).pipe(
-            Stream.provideContext(context),
+            Stream.provideContext(clientContext),
             Stream.mapEffect(fetchOne, { concurrency })
           ) as Stream.Stream<Item, AdapterError>
 
@@ -594,7 +599,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             : null,
           refused
         )
-      }).pipe(Effect.withSpan("SyncEngine.sync", { attributes: { accountId } }))
+      }).pipe(Effect.scoped, Effect.withSpan("SyncEngine.sync", { attributes: { accountId } }))
 
     return SyncEngine.of({ sync })
   })
