@@ -7,7 +7,7 @@
  */
 
 // The hot path: no paths kept. It throws `unrepresentable` on a value JSON cannot carry, and `stringify`
-// then walks the value again with `writeTracked` to say where.
+// then walks the value again with `locate` to say where.
 const unrepresentable = new TypeError("Canonical JSON cannot represent the value")
 
 // Strings without quotes, backslashes, control characters or surrogates (almost all of them) need no
@@ -65,40 +65,34 @@ const writeFast = (value: unknown): string => {
   }
 }
 
-const writeTracked = (value: unknown, path: string): string => {
+/** The error for the first value JSON cannot carry, naming where it is (`undefined` when there is none). */
+const locate = (value: unknown, path: string): TypeError | undefined => {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value)
     case "boolean":
-      return value ? "true" : "false"
+    case "undefined":
+      return undefined
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`Canonical JSON cannot represent ${value} at ${path || "$"}`)
-      return JSON.stringify(value)
+      return Number.isFinite(value)
+        ? undefined
+        : new TypeError(`Canonical JSON cannot represent ${value} at ${path || "$"}`)
     case "object": {
-      if (value === null) return "null"
+      if (value === null) return undefined
       if (Array.isArray(value)) {
-        let out = "["
         for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ","
-          const item = value[i]
-          out += item === undefined ? "null" : writeTracked(item, `${path}[${i}]`)
+          const found = locate(value[i], `${path}[${i}]`)
+          if (found) return found
         }
-        return out + "]"
+        return undefined
       }
-      const keys = Object.keys(value).sort()
-      let out = "{"
-      let first = true
-      for (const key of keys) {
-        const item = (value as Record<string, unknown>)[key]
-        if (item === undefined) continue
-        if (!first) out += ","
-        first = false
-        out += JSON.stringify(key) + ":" + writeTracked(item, `${path}.${key}`)
+      for (const key of Object.keys(value).sort()) {
+        const found = locate((value as Record<string, unknown>)[key], `${path}.${key}`)
+        if (found) return found
       }
-      return out + "}"
+      return undefined
     }
     default:
-      throw new TypeError(`Canonical JSON cannot represent a ${typeof value} at ${path || "$"}`)
+      return new TypeError(`Canonical JSON cannot represent a ${typeof value} at ${path || "$"}`)
   }
 }
 
@@ -112,7 +106,6 @@ export const stringify = (value: unknown): string => {
   try {
     return writeFast(value)
   } catch (error) {
-    if (error === unrepresentable) return writeTracked(value, "")
-    throw error
+    throw error === unrepresentable ? (locate(value, "") ?? error) : error
   }
 }
