@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option } from "effect"
+import { type Duration, Effect, Layer, Option } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as Adapter from "../src/Adapter.js"
 import type * as Ids from "../src/Ids.js"
@@ -75,6 +75,19 @@ const runs = (accountId: Ids.AccountId) =>
     (accounts) => Effect.map(accounts.get(accountId), (a) => Option.flatMap(a, (x) => x.lastSync))
   )
 
+/** Two hubs, each with its own engine, scheduler and pool, on one database: as two processes would have. */
+const twoHubs = (adapter: Adapter.Adapter<any, any>, leaseDuration: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    const database = Layer.succeedContext(yield* Layer.build(TestDatabase.layer()))
+    const hub = Layer.build(
+      TestEngine.layer([adapter], { database, scheduler: { leaseDuration } }).pipe(Layer.provide(FetchHttpClient.layer))
+    )
+    const a = yield* hub
+    const b = yield* hub
+    const runDue = (ctx: typeof a) => Effect.provide(Effect.flatMap(Scheduler.Scheduler, (s) => s.runDue), ctx)
+    return { a, b, runDue }
+  })
+
 describe("Scheduler", () => {
   it.live("polls a due account, then schedules the next run at its interval with jitter", () =>
     Effect.gen(function*() {
@@ -144,17 +157,7 @@ describe("Scheduler", () => {
     () =>
       Effect.gen(function*() {
         const { adapter, stats } = slowUpstream(300)
-        const database = Layer.succeedContext(yield* Layer.build(TestDatabase.layer()))
-        // Two schedulers, each with its own engine and pool, on one database: as two processes would have.
-        const hub = () =>
-          Layer.build(
-            TestEngine.layer([adapter], { database, scheduler: { leaseDuration: "2 seconds" } }).pipe(
-              Layer.provide(FetchHttpClient.layer)
-            )
-          )
-        const a = yield* hub()
-        const b = yield* hub()
-        const runDue = (ctx: typeof a) => Effect.provide(Effect.flatMap(Scheduler.Scheduler, (s) => s.runDue), ctx)
+        const { a, b, runDue } = yield* twoHubs(adapter, "2 seconds")
         const accountId = yield* createAccount().pipe(Effect.provide(a))
         const [na, nb] = yield* Effect.all([runDue(a), runDue(b)], { concurrency: 2 })
         expect(na + nb).toBe(1)
@@ -184,16 +187,7 @@ describe("Scheduler", () => {
     () =>
       Effect.gen(function*() {
         const { adapter, stats } = slowUpstream(2_500)
-        const database = Layer.succeedContext(yield* Layer.build(TestDatabase.layer()))
-        const hub = () =>
-          Layer.build(
-            TestEngine.layer([adapter], { database, scheduler: { leaseDuration: "1 second" } }).pipe(
-              Layer.provide(FetchHttpClient.layer)
-            )
-          )
-        const a = yield* hub()
-        const b = yield* hub()
-        const runDue = (ctx: typeof a) => Effect.provide(Effect.flatMap(Scheduler.Scheduler, (s) => s.runDue), ctx)
+        const { a, b, runDue } = yield* twoHubs(adapter, "1 second")
         const accountId = yield* createAccount().pipe(Effect.provide(a))
         yield* Effect.flatMap(
           SqlClient.SqlClient,
