@@ -107,15 +107,7 @@ describe("end to end", () => {
         const berlin = locations.find((l: any) => l.externalId === "berlin-1")
 
         // 3. The platform gets a token (client credentials) and activates the operator's connection.
-        const token = (yield* TestHub.fetchHub("/oauth/token", {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            grant_type: "client_credentials",
-            client_id: platform.clientId,
-            client_secret: platform.clientSecret
-          }).toString()
-        })).json.access_token
+        const token = (yield* TestHub.fetchHub("/oauth/token", TestHub.tokenRequest(platform))).json.access_token
         const connection = (yield* call("/operator/connections", {
           token: operator.apiKey,
           body: { platformId: platform.platformId, locationIds: [berlin.locationId] }

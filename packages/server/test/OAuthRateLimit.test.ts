@@ -15,15 +15,7 @@ describe("token endpoint rate limit", () => {
             body: JSON.stringify({ name: "P", authorizationUrl: "https://p.example/a" })
           }
         )).json
-        const request = TestHub.fetchHub("/oauth/token", {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            grant_type: "client_credentials",
-            client_id: platform.clientId,
-            client_secret: platform.clientSecret
-          }).toString()
-        })
+        const request = TestHub.fetchHub("/oauth/token", TestHub.tokenRequest(platform))
         const statuses = []
         for (let i = 0; i < 4; i++) statuses.push(yield* request)
         expect(statuses.map((r) => r.status)).toEqual([200, 200, 200, 429])

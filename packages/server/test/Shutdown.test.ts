@@ -8,6 +8,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import pg from "pg"
 import { spawnHub } from "./support/HubProcess.js"
+import * as TestHub from "./support/TestHub.js"
 
 const sleep = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
 
@@ -62,15 +63,7 @@ describe("spacesync start: SIGTERM", () => {
       yield* call(`/operator/accounts/${account.accountId}/sync`, operator.apiKey, undefined, "POST")
       const [location] = (yield* call(`/operator/accounts/${account.accountId}/locations`, operator.apiKey)).data
       const token = (yield* Effect.promise(async () =>
-        (await fetch(`${hub.url}/oauth/token`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            grant_type: "client_credentials",
-            client_id: platform.clientId,
-            client_secret: platform.clientSecret
-          }).toString()
-        })).json() as any
+        (await fetch(`${hub.url}/oauth/token`, TestHub.tokenRequest(platform))).json() as any
       )).access_token
       const connection = yield* call("/operator/connections", operator.apiKey, {
         platformId: platform.platformId,
@@ -83,10 +76,13 @@ describe("spacesync start: SIGTERM", () => {
       })
       // connection.activated + location.created are now being delivered to the slow receiver.
       const deadline = Date.now() + 15_000
-      while (arrived === 0 && Date.now() < deadline) yield* sleep(25)
+      while (arrived === 0 && Date.now() < deadline) {
+        yield* sleep(25)
+      }
       expect(arrived).toBeGreaterThan(0)
       const exited = Effect.async<number | null>((resume) => {
-        hub.child.once("exit", (code) => resume(Effect.succeed(code)))
+        hub.child.once("exit", (code) =>
+          resume(Effect.succeed(code)))
       })
       hub.child.kill("SIGTERM")
       const code = yield* exited.pipe(Effect.timeout("20 seconds"))

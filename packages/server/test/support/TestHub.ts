@@ -88,3 +88,14 @@ export const fetchHub = (path: string, init: RequestInit = {}) =>
       }
       return { status: response.status, headers: response.headers, text, json }
     }))
+
+/** A client-credentials token request (client_secret_post) for `platform`'s credentials. */
+export const tokenRequest = (platform: { readonly clientId: string; readonly clientSecret: string }): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: platform.clientId,
+    client_secret: platform.clientSecret
+  }).toString()
+})
