@@ -5,10 +5,10 @@
  * package and with core's own `verify`), and the `apiUrl` answers with its ETag, then 304.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Fixtures } from "@spacesync/adapter-kit/testing"
 import * as DeliveryQueue from "@spacesync/core/DeliveryQueue"
 import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
 import * as OutboundGuard from "@spacesync/core/OutboundGuard"
-import { Fixtures } from "@spacesync/core/testing"
 import * as Webhook from "@spacesync/core/Webhook"
 import { bundledAdapters } from "@spacesync/server/BundledAdapters"
 import { Effect, Either, Layer } from "effect"

@@ -7,9 +7,9 @@
  * @since 0.1.0
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
+import { AccountId, makeAccountId, OperatorId } from "@spacesync/adapter-kit/Ids"
 import { Context, DateTime, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { Adapters, type UnknownAdapter } from "./Adapters.js"
-import { AccountId, makeAccountId, OperatorId } from "./Ids.js"
 import { SecretBox } from "./SecretBox.js"
 
 /** The counts of one sync run. @since 0.1.0 */

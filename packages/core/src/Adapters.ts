@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
+import type { Adapter } from "@spacesync/adapter-kit/Adapter"
 import { Context, Effect, Layer, Schema } from "effect"
-import type { Adapter } from "./Adapter.js"
 
 /**
  * No adapter with that id is registered.

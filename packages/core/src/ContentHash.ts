@@ -6,20 +6,18 @@
  *
  * @since 0.1.0
  */
-import * as Crypto from "node:crypto"
+import { sha256Hex } from "@spacesync/adapter-kit/Digest"
+import type { Location } from "@spacesync/adapter-kit/Location"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import type { Price } from "@spacesync/adapter-kit/Price"
+import type { Resource } from "@spacesync/adapter-kit/Resource"
 import * as CanonicalJson from "./CanonicalJson.js"
-import type { Location } from "./Location.js"
-import * as LocationSnapshot from "./LocationSnapshot.js"
-import type { Price } from "./Price.js"
-import type { Resource } from "./Resource.js"
 
 /** A lower-case hex SHA-256 digest. @since 0.1.0 */
 export type Hash = string
 
 // One-shot hashing (`crypto.hash`, Node ≥ 20.12) is about twice as fast for short inputs.
-const sha256: (text: string) => Hash = typeof Crypto.hash === "function"
-  ? (text) => Crypto.hash("sha256", text, "hex")
-  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
+const sha256 = (text: string): Hash => sha256Hex(text)
 
 /** The hash of a location's own fields. @since 0.1.0 */
 export const location = (value: Location): Hash => {

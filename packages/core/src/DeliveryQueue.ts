@@ -23,9 +23,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, Duration, Effect, Layer, Option, Schedule, Schema, Stream } from "effect"
 import { channel } from "./Fanout.js"
-import * as Ids from "./Ids.js"
 import type { ErrorClass } from "./OutboundGuard.js"
 import * as Webhook from "./Webhook.js"
 

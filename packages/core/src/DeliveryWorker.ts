@@ -30,13 +30,13 @@
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Config, Context, Duration, Effect, Either, Fiber, Layer, Option, Queue, Stream } from "effect"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Scope from "effect/Scope"
 import type { Dispatcher } from "undici"
 import * as DeliveryMetrics from "./DeliveryMetrics.js"
 import { type AttemptResult, type Claimed, DeliveryQueue, layer as deliveryQueueLayer } from "./DeliveryQueue.js"
-import * as Ids from "./Ids.js"
 import * as OutboundGuard from "./OutboundGuard.js"
 import { SecretBox } from "./SecretBox.js"
 import * as Webhook from "./Webhook.js"

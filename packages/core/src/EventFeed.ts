@@ -11,8 +11,8 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
+import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, Effect, Layer, Schema } from "effect"
-import type * as Ids from "./Ids.js"
 import type { WebhookEvent } from "./Webhook.js"
 
 /** One page of the feed. @since 0.1.0 */

@@ -15,8 +15,8 @@
  * @since 0.1.0
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
-import * as Ids from "./Ids.js"
 
 /** @since 0.1.0 */
 export const EventType = Schema.Literal(

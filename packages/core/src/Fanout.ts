@@ -18,10 +18,10 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Effect, Layer, Schema } from "effect"
 import * as EventLog from "./EventLog.js"
 import { HubUrls } from "./HubUrls.js"
-import * as Ids from "./Ids.js"
 import * as Webhook from "./Webhook.js"
 
 /** The channel workers `LISTEN` on; fan-out notifies it when it queued deliveries. @since 0.1.0 */

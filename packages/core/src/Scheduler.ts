@@ -14,10 +14,10 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
+import type { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
 import { randomBytes } from "node:crypto"
 import { AccountNotFound } from "./Accounts.js"
-import type { AccountId } from "./Ids.js"
 import { SyncEngine, type SyncError, type SyncReport } from "./SyncEngine.js"
 
 /**

@@ -9,11 +9,11 @@
  * @since 0.1.0
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
+import { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import * as CanonicalJson from "./CanonicalJson.js"
 import * as ContentHash from "./ContentHash.js"
-import { AccountId, LocationId } from "./Ids.js"
-import * as LocationSnapshot from "./LocationSnapshot.js"
 
 /** Data-set hashes of a stored snapshot. @since 0.1.0 */
 export interface DataSetHashes {

@@ -19,6 +19,11 @@
  */
 import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
+import type { Adapter, LocationRef, SnapshotSource } from "@spacesync/adapter-kit/Adapter"
+import { AdapterError } from "@spacesync/adapter-kit/AdapterError"
+import { sha256Hex } from "@spacesync/adapter-kit/Digest"
+import type { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
 import {
   Array as Arr,
   Chunk,
@@ -37,15 +42,10 @@ import {
   Schema,
   Stream
 } from "effect"
-import * as Crypto from "node:crypto"
 import { type Account, Accounts, type SyncCounts, type SyncOutcome } from "./Accounts.js"
-import type { Adapter, LocationRef, SnapshotSource } from "./Adapter.js"
-import { AdapterError } from "./AdapterError.js"
 import { Adapters } from "./Adapters.js"
 import * as ContentHash from "./ContentHash.js"
 import * as EventLog from "./EventLog.js"
-import type { AccountId, LocationId } from "./Ids.js"
-import * as LocationSnapshot from "./LocationSnapshot.js"
 import { SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
 
 /** A problem with one location in a sync run. @since 0.1.0 */
@@ -207,10 +207,6 @@ const byLocationId = (
   a: { readonly snapshot: LocationSnapshot.LocationSnapshot },
   b: { readonly snapshot: LocationSnapshot.LocationSnapshot }
 ) => (a.snapshot.location.id < b.snapshot.location.id ? -1 : a.snapshot.location.id > b.snapshot.location.id ? 1 : 0)
-
-const sha256Hex: (text: string) => string = typeof Crypto.hash === "function"
-  ? (text) => Crypto.hash("sha256", text, "hex")
-  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
 
 // A fingerprint of a decoded source: the SHA-256 of its JSON text, keys in the order given. A decoded source
 // is plain JSON data, so equal fingerprints mean equal data, and for the same location (whose id fixes

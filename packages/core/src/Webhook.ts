@@ -17,10 +17,10 @@
  *
  * @since 0.1.0
  */
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Duration, Either, Schema } from "effect"
 import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from "node:crypto"
 import * as EventLog from "./EventLog.js"
-import * as Ids from "./Ids.js"
 
 const prefixed = Ids.prefixed
 

@@ -11,12 +11,12 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, type DateTime, Duration, Effect, Layer, Schema } from "effect"
 import type * as ConfigError from "effect/ConfigError"
 import * as DeliveryQueue from "./DeliveryQueue.js"
 import * as EventLog from "./EventLog.js"
 import { channel } from "./Fanout.js"
-import * as Ids from "./Ids.js"
 import * as OutboundGuard from "./OutboundGuard.js"
 import { SecretBox } from "./SecretBox.js"
 import * as Webhook from "./Webhook.js"

@@ -10,20 +10,6 @@
 export * as Accounts from "./Accounts.js"
 
 /**
- * The adapter contract: what an author writes to connect a management system.
- *
- * @since 0.1.0
- */
-export * as Adapter from "./Adapter.js"
-
-/**
- * The typed error of adapters, with a reason core acts on.
- *
- * @since 0.1.0
- */
-export * as AdapterError from "./AdapterError.js"
-
-/**
  * The registry of adapters by id.
  *
  * @since 0.1.0
@@ -108,46 +94,11 @@ export * as Fanout from "./Fanout.js"
 export * as HubUrls from "./HubUrls.js"
 
 /**
- * Branded ids and the derivation of hub ids from upstream ids.
- *
- * @since 0.1.0
- */
-export * as Ids from "./Ids.js"
-
-/**
- * The canonical `Location` schema and its parts.
- *
- * @since 0.1.0
- */
-export * as Location from "./Location.js"
-
-/**
- * A location with its resources and prices, and its normalization.
- *
- * @since 0.1.0
- */
-export * as LocationSnapshot from "./LocationSnapshot.js"
-
-/**
  * Versioned schema migrations in the `spacesync` schema.
  *
  * @since 0.1.0
  */
 export * as Migrations from "./Migrations.js"
-
-/**
- * Money as decimal strings at the currency's ISO 4217 minor unit.
- *
- * @since 0.1.0
- */
-export * as Money from "./Money.js"
-
-/**
- * OAuth 2.0 tokens for upstream APIs (client credentials, password, refresh), cached per credential set.
- *
- * @since 0.1.0
- */
-export * as OAuthTokens from "./OAuthTokens.js"
 
 /**
  * The outbound guard: an undici dispatcher and `HttpClient` that refuse private targets at connect time.
@@ -157,32 +108,11 @@ export * as OAuthTokens from "./OAuthTokens.js"
 export * as OutboundGuard from "./OutboundGuard.js"
 
 /**
- * Paginated upstream listings as Streams: page numbers, cursors and `Link` headers.
- *
- * @since 0.1.0
- */
-export * as Pagination from "./Pagination.js"
-
-/**
- * The canonical `Price` schema.
- *
- * @since 0.1.0
- */
-export * as Price from "./Price.js"
-
-/**
  * Effect metrics rendered in the Prometheus text format.
  *
  * @since 0.1.0
  */
 export * as Prometheus from "./Prometheus.js"
-
-/**
- * The canonical `Resource` schema.
- *
- * @since 0.1.0
- */
-export * as Resource from "./Resource.js"
 
 /**
  * Polling with jitter, coalesced sync requests and row leases across processes.
@@ -213,13 +143,6 @@ export * as SnapshotStore from "./SnapshotStore.js"
 export * as SyncEngine from "./SyncEngine.js"
 
 /**
- * The configured HTTP client of an adapter: base URL, auth, timeouts, retries, throttling, typed errors.
- *
- * @since 0.1.0
- */
-export * as UpstreamHttp from "./UpstreamHttp.js"
-
-/**
  * Webhooks as platforms receive them (Standard Webhooks v1): body, signatures, `verify`.
  *
  * @since 0.1.0
@@ -232,3 +155,23 @@ export * as Webhook from "./Webhook.js"
  * @since 0.1.0
  */
 export * as WebhookEndpoints from "./WebhookEndpoints.js"
+
+/**
+ * The canonical model, the adapter contract and the adapter helpers, from `@spacesync/adapter-kit` (re-exported
+ * so that an app embedding core needs one import).
+ *
+ * @since 0.1.0
+ */
+export {
+  Adapter,
+  AdapterError,
+  Ids,
+  Location,
+  LocationSnapshot,
+  Money,
+  OAuthTokens,
+  Pagination,
+  Price,
+  Resource,
+  UpstreamHttp
+} from "@spacesync/adapter-kit"

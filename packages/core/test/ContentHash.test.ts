@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Ids from "@spacesync/adapter-kit/Ids"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import { Either, Schema } from "effect"
 import fc from "fast-check"
 import { createHash } from "node:crypto"
 import * as CanonicalJson from "../src/CanonicalJson.js"
 import * as ContentHash from "../src/ContentHash.js"
-import type * as Ids from "../src/Ids.js"
-import * as LocationSnapshot from "../src/LocationSnapshot.js"
-import * as Fixtures from "../src/testing/Fixtures.js"
 
 const accountId = "acc_hash" as Ids.AccountId
 

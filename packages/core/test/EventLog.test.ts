@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Effect, Layer, Ref } from "effect"
 import * as EventLog from "../src/EventLog.js"
-import * as Ids from "../src/Ids.js"
 import * as TestDatabase from "../src/testing/TestDatabase.js"
 
 /** A fan-out that records what it was called with, and can fail to prove it shares the transaction. */

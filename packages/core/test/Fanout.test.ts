@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
+import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { Effect } from "effect"
 import * as EventFeed from "../src/EventFeed.js"
-import type * as Ids from "../src/Ids.js"
 import * as WebhookEndpoints from "../src/WebhookEndpoints.js"
 import {
   append,

@@ -1,11 +1,11 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
+import * as Ids from "@spacesync/adapter-kit/Ids"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import { Effect, Either, Layer, Option, Schema } from "effect"
 import * as ContentHash from "../src/ContentHash.js"
-import * as Ids from "../src/Ids.js"
-import * as LocationSnapshot from "../src/LocationSnapshot.js"
 import * as SnapshotStore from "../src/SnapshotStore.js"
-import * as Fixtures from "../src/testing/Fixtures.js"
 import * as TestDatabase from "../src/testing/TestDatabase.js"
 
 const snapshotOf = (accountId: Ids.AccountId, externalId: string, change?: (s: any) => any) => {

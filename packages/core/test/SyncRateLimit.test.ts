@@ -1,13 +1,13 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
+import * as Adapter from "@spacesync/adapter-kit/Adapter"
+import * as AdapterError from "@spacesync/adapter-kit/AdapterError"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import { Effect, Fiber, Layer, Schema, Stream } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Accounts from "../src/Accounts.js"
-import * as Adapter from "../src/Adapter.js"
-import * as AdapterError from "../src/AdapterError.js"
 import * as SyncEngine from "../src/SyncEngine.js"
-import * as Fixtures from "../src/testing/Fixtures.js"
 import * as TestEngine from "../src/testing/TestEngine.js"
 
 const sleep = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))

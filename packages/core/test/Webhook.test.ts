@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { DateTime, Effect, Either, Schema } from "effect"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import type * as EventLog from "../src/EventLog.js"
-import type * as Ids from "../src/Ids.js"
 import * as Webhook from "../src/Webhook.js"
 
 const event: EventLog.StoredEvent = {

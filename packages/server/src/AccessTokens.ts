@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
-import type { PlatformId } from "@spacesync/core/Ids"
+import type { PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Config, Context, Duration, Effect, Layer, Option } from "effect"
 import { randomToken, sha256 } from "./internal/secrets.js"
 

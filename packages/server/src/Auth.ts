@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
-import type { OperatorId, PlatformId } from "@spacesync/core/Ids"
+import type { OperatorId, PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { AccessTokens } from "./AccessTokens.js"
 import { AdminToken } from "./AdminToken.js"

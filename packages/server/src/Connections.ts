@@ -9,8 +9,8 @@
  * @since 0.1.0
  */
 import { SqlClient, type Statement } from "@effect/sql"
+import type { ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/adapter-kit/Ids"
 import { EventLog, Ids } from "@spacesync/core"
-import type { ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/core/Ids"
 import { Context, DateTime, Effect, Layer } from "effect"
 import { BadRequest, Conflict, NotFound, notFound } from "./Errors.js"
 import { randomToken, safeEqual, sha256 } from "./internal/secrets.js"

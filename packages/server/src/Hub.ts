@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql"
+import type { Adapter } from "@spacesync/adapter-kit/Adapter"
 import { Accounts, Adapters, EventLog, Scheduler, SnapshotStore, SyncEngine } from "@spacesync/core"
-import type { Adapter } from "@spacesync/core/Adapter"
 import * as EventFeed from "@spacesync/core/EventFeed"
 import * as Fanout from "@spacesync/core/Fanout"
 import * as HubUrls from "@spacesync/core/HubUrls"

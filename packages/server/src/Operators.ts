@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
+import type { OperatorId } from "@spacesync/adapter-kit/Ids"
 import { Ids } from "@spacesync/core"
-import type { OperatorId } from "@spacesync/core/Ids"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { hashSecret, randomToken, sha256, verifySecret } from "./internal/secrets.js"
 

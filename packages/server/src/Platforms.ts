@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
+import type { PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Ids } from "@spacesync/core"
-import type { PlatformId } from "@spacesync/core/Ids"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { hashSecret, randomId, randomToken, sha256, verifySecret } from "./internal/secrets.js"
 

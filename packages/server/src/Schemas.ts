@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
+import { AccountId, ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Accounts } from "@spacesync/core"
-import { AccountId, ConnectionId, LocationId, OperatorId, PlatformId } from "@spacesync/core/Ids"
 import { Schema } from "effect"
 
 /**

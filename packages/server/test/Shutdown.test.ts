@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Fixtures, TestDatabase } from "@spacesync/core/testing"
+import { Fixtures } from "@spacesync/adapter-kit/testing"
+import { TestDatabase } from "@spacesync/core/testing"
 import { Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Http from "node:http"

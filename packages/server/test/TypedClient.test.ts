@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Fixtures } from "@spacesync/adapter-kit/testing"
 import type { Ids } from "@spacesync/core"
-import { Fixtures, MemoryUpstream } from "@spacesync/core/testing"
+import { MemoryUpstream } from "@spacesync/core/testing"
 import { Effect } from "effect"
 import * as TestHub from "./support/TestHub.js"
 

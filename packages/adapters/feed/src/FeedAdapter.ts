@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Adapter, AdapterError } from "@spacesync/core"
+import { Adapter, AdapterError } from "@spacesync/adapter-kit"
 import { Effect, Schema, Stream } from "effect"
 import * as FeedDocument from "./FeedDocument.js"
 import * as FeedSource from "./FeedSource.js"

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { type Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/core"
+import { type Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Effect, Either, Schema } from "effect"
 
 /**

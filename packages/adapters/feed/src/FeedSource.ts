@@ -14,7 +14,7 @@
  */
 import { HttpClientRequest } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
-import { AdapterError, UpstreamHttp } from "@spacesync/core"
+import { AdapterError, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Config, Context, Effect, Option, Redacted } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs/promises"

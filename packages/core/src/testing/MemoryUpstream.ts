@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
+import * as Adapter from "@spacesync/adapter-kit/Adapter"
+import * as AdapterError from "@spacesync/adapter-kit/AdapterError"
 import { Effect, Redacted, Schema, Stream } from "effect"
 import { createHmac, timingSafeEqual } from "node:crypto"
-import * as Adapter from "../Adapter.js"
-import * as AdapterError from "../AdapterError.js"
 
 /** The mutable state of one in-memory upstream. @since 0.1.0 */
 export interface MemoryUpstream {

@@ -7,9 +7,9 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { SqlClient } from "@effect/sql"
+import type { Adapter } from "@spacesync/adapter-kit/Adapter"
 import { Layer, Redacted } from "effect"
 import * as Accounts from "../Accounts.js"
-import type { Adapter } from "../Adapter.js"
 import * as Adapters from "../Adapters.js"
 import * as EventLog from "../EventLog.js"
 import * as Scheduler from "../Scheduler.js"

@@ -1,6 +1,6 @@
 /**
- * Test support for code built on spacesync: databases per test file, and (with the sync engine) the
- * adapter conformance kit.
+ * Test support for code built on spacesync: databases per test file, the sync engine on one, and an
+ * in-memory upstream. The adapter conformance kit is in `@spacesync/adapter-kit/testing`.
  *
  * @since 0.1.0
  */
@@ -11,13 +11,6 @@
  * @since 0.1.0
  */
 export * as TestDatabase from "./TestDatabase.js"
-
-/**
- * Deterministic canonical sample data.
- *
- * @since 0.1.0
- */
-export * as Fixtures from "./Fixtures.js"
 
 /**
  * An in-memory upstream and its adapter.
@@ -32,17 +25,3 @@ export * as MemoryUpstream from "./MemoryUpstream.js"
  * @since 0.1.0
  */
 export * as TestEngine from "./TestEngine.js"
-
-/**
- * A `node:http` server on 127.0.0.1 for upstream simulators and client tests.
- *
- * @since 0.1.0
- */
-export * as LoopbackServer from "./LoopbackServer.js"
-
-/**
- * The adapter conformance kit: one call runs the standard suite against an adapter and its simulator.
- *
- * @since 0.1.0
- */
-export * as AdapterConformance from "./AdapterConformance.js"

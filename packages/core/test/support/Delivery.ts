@@ -2,6 +2,7 @@
  * Shared pieces of the delivery tests: tenancy seeds, a webhook receiver on 127.0.0.1, and the layers.
  */
 import { SqlClient } from "@effect/sql"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import { randomBytes } from "node:crypto"
 import { createServer, type IncomingHttpHeaders } from "node:http"
@@ -11,7 +12,6 @@ import * as EventFeed from "../../src/EventFeed.js"
 import * as EventLog from "../../src/EventLog.js"
 import * as Fanout from "../../src/Fanout.js"
 import * as HubUrls from "../../src/HubUrls.js"
-import * as Ids from "../../src/Ids.js"
 import * as SecretBox from "../../src/SecretBox.js"
 import * as TestDatabase from "../../src/testing/TestDatabase.js"
 import * as WebhookEndpoints from "../../src/WebhookEndpoints.js"

@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { OperatorId, PlatformId } from "@spacesync/core/Ids"
+import { OperatorId, PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Schema } from "effect"
 import { AdminAuth } from "../Auth.js"
 import { NotFound } from "../Errors.js"

@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { AccountId, ConnectionId, LocationId, PlatformId } from "@spacesync/adapter-kit/Ids"
 import { Accounts } from "@spacesync/core"
-import { AccountId, ConnectionId, LocationId, PlatformId } from "@spacesync/core/Ids"
 import { Schema } from "effect"
 import { OperatorAuth } from "../Auth.js"
 import { BadGateway, BadRequest, Conflict, NotFound } from "../Errors.js"

@@ -1,7 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
+import type { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Accounts, Scheduler } from "@spacesync/core"
-import type { AccountId } from "@spacesync/core/Ids"
 import { Effect, Option } from "effect"
 import { Api } from "../Api.js"
 import { CurrentOperator } from "../Auth.js"

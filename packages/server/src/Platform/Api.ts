@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { ConnectionId, LocationId, ResourceId } from "@spacesync/adapter-kit/Ids"
 import { Location, Price, Resource } from "@spacesync/core"
-import { ConnectionId, LocationId, ResourceId } from "@spacesync/core/Ids"
 import * as Webhook from "@spacesync/core/Webhook"
 import { Schema } from "effect"
 import { PlatformAuth } from "../Auth.js"

@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { AccountId } from "@spacesync/core/Ids"
+import { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Schema } from "effect"
 import { NotFound, PayloadTooLarge, Unauthorized } from "../Errors.js"
 

@@ -50,8 +50,8 @@ export const HttpUpstreamLive = HttpApiBuilder.group(Api, "upstream", (handlers)
           { method: request.method, url: request.url, headers: request.headers, body },
           credentials
         ) as Effect.Effect<
-          import("@spacesync/core/Adapter").WebhookTargets,
-          import("@spacesync/core/AdapterError").AdapterError
+          import("@spacesync/adapter-kit/Adapter").WebhookTargets,
+          import("@spacesync/adapter-kit/AdapterError").AdapterError
         >).pipe(
           Effect.mapError((e) => new Unauthorized({ detail: `Webhook verification failed: ${e.message}` }))
         )

@@ -7,8 +7,8 @@ import {
   HttpServer
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import type { Adapter } from "@spacesync/adapter-kit/Adapter"
 import { SecretBox } from "@spacesync/core"
-import type { Adapter } from "@spacesync/core/Adapter"
 import { TestDatabase, TestEngine } from "@spacesync/core/testing"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { createServer } from "node:http"

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { AdapterConformance } from "@spacesync/core/testing"
-import { Fixtures, LoopbackServer } from "@spacesync/core/testing"
+import type { AdapterConformance } from "@spacesync/adapter-kit/testing"
+import { Fixtures, LoopbackServer } from "@spacesync/adapter-kit/testing"
 import { Effect, type Scope } from "effect"
 import { createHash } from "node:crypto"
 

@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import * as Crypto from "node:crypto"
+import { sha256Hex } from "./Digest.js"
 
 /**
  * A branded id schema for ids of the form `<prefix>_<lower-case base32>`.
@@ -106,9 +107,6 @@ const base32FromHex = (hex: string, length: number): string => {
 
 // The hex SHA-256 of the UTF-8 bytes of `text`: one-shot `crypto.hash` (Node ≥ 20.12) is 2–3× faster for
 // short inputs than a `Hash` object, and hex output is faster than a `Buffer`.
-const sha256Hex: (text: string) => string = typeof Crypto.hash === "function"
-  ? (text) => Crypto.hash("sha256", text, "hex")
-  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
 
 // 26 base32 characters = 130 bits of the digest: collisions are not a practical concern.
 const derivedLength = 26

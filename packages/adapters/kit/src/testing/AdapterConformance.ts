@@ -23,14 +23,14 @@
  */
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { expect, layer as vitestLayer } from "@effect/vitest"
+import { Accounts } from "@spacesync/core/Accounts"
+import { SnapshotStore } from "@spacesync/core/SnapshotStore"
+import { SyncEngine } from "@spacesync/core/SyncEngine"
+import * as TestEngine from "@spacesync/core/testing/TestEngine"
 import { Effect, Layer, Option, Schema, type Scope } from "effect"
-import { Accounts } from "../Accounts.js"
 import type { Adapter } from "../Adapter.js"
 import * as Ids from "../Ids.js"
 import * as LocationSnapshot from "../LocationSnapshot.js"
-import { SnapshotStore } from "../SnapshotStore.js"
-import { SyncEngine } from "../SyncEngine.js"
-import * as TestEngine from "./TestEngine.js"
 
 /**
  * A simulated upstream, as the kit drives it. Each check starts a fresh one (its scope closes after the
