@@ -9,7 +9,8 @@
  * numeric hosts, which never reach a lookup, are checked before the socket opens. The WHATWG URL parser
  * has already turned every numeric form (`2130706433`, `0x7f.1`, `0177.0.0.1`, `[::ffff:127.0.0.1]`) into
  * a canonical address; IPv4-mapped, IPv4-compatible, NAT64 and 6to4 IPv6 addresses are judged by the IPv4
- * address they embed. Redirects are never followed (undici's `request` does not), connecting times out
+ * address they embed. Address classes are ipaddr.js's (`range()`), with the cloud metadata addresses
+ * named apart. Redirects are never followed (undici's `request` does not), connecting times out
  * after 5 s.
  *
  * `layer` is an `HttpClient` on that dispatcher (through `@effect/platform-node`'s undici client) that
@@ -22,6 +23,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Config, Duration, Effect, Layer, Schema } from "effect"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Scope from "effect/Scope"
+import ipaddr from "ipaddr.js"
 import * as Dns from "node:dns"
 import * as Net from "node:net"
 import { Agent, buildConnector, type Dispatcher } from "undici"
@@ -67,112 +69,82 @@ export const AllowPrivateTargets: Config.Config<boolean> = Config.boolean("SPACE
   Config.withDescription("Let outbound requests reach loopback/private addresses (development and tests only)")
 )
 
-const parseV4 = (address: string): number | undefined => {
-  const parts = address.split(".")
-  if (parts.length !== 4) return undefined
-  let value = 0
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined
-    const n = Number(part)
-    if (n > 255) return undefined
-    value = value * 256 + n
-  }
-  return value
+// Exact addresses of cloud metadata services (AWS/GCP/Azure/OpenStack, ECS, Alibaba, Azure wireserver, the
+// AWS IPv6 endpoint), normalized as ipaddr.js prints them; they sit inside ranges judged otherwise.
+const metadata = new Set(
+  ["169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254"].map((address) =>
+    ipaddr.parse(address).toNormalizedString()
+  )
+)
+
+// ipaddr.js range names → why such an address is refused. Ranges not listed (unicast, and the
+// anycast `as112`/`amt` blocks) are public.
+const reasonsV4: Readonly<Record<string, RefusalReason>> = {
+  unspecified: "unspecified",
+  broadcast: "reserved",
+  multicast: "multicast",
+  linkLocal: "link-local",
+  loopback: "loopback",
+  carrierGradeNat: "cgnat",
+  private: "private",
+  reserved: "reserved"
 }
 
-const v4 = (text: string) => parseV4(text)!
-
-// Exact addresses of cloud metadata services (AWS/GCP/Azure/OpenStack, ECS, Alibaba, Azure wireserver).
-const metadataV4 = new Set([v4("169.254.169.254"), v4("169.254.170.2"), v4("100.100.100.200"), v4("168.63.129.16")])
-
-const rangesV4: ReadonlyArray<readonly [number, number, RefusalReason]> = ([
-  ["0.0.0.0", 8, "unspecified"],
-  ["10.0.0.0", 8, "private"],
-  ["100.64.0.0", 10, "cgnat"],
-  ["127.0.0.0", 8, "loopback"],
-  ["169.254.0.0", 16, "link-local"],
-  ["172.16.0.0", 12, "private"],
-  ["192.0.0.0", 24, "reserved"],
-  ["192.0.2.0", 24, "reserved"],
-  ["192.88.99.0", 24, "reserved"],
-  ["192.168.0.0", 16, "private"],
-  ["198.18.0.0", 15, "reserved"],
-  ["198.51.100.0", 24, "reserved"],
-  ["203.0.113.0", 24, "reserved"],
-  ["224.0.0.0", 4, "multicast"],
-  ["240.0.0.0", 4, "reserved"]
-] as const).map(([base, bits, reason]) => [v4(base), bits, reason] as const)
-
-const classifyV4 = (value: number): RefusalReason | undefined => {
-  if (metadataV4.has(value)) return "metadata"
-  for (const [base, bits, reason] of rangesV4) {
-    const size = 2 ** (32 - bits)
-    if (value >= base && value < base + size) return reason
-  }
-  return undefined
+const reasonsV6: Readonly<Record<string, RefusalReason>> = {
+  unspecified: "unspecified",
+  linkLocal: "link-local",
+  multicast: "multicast",
+  loopback: "loopback",
+  uniqueLocal: "private",
+  deprecatedSiteLocal: "private",
+  // Not real targets: discard-only, IPv4-translated, Teredo, benchmarking, ORCHID and DRIP identifiers,
+  // documentation.
+  discard: "reserved",
+  rfc6145: "reserved",
+  teredo: "reserved",
+  benchmarking: "reserved",
+  deprecatedOrchid: "reserved",
+  orchid2: "reserved",
+  droneRemoteIdProtocolEntityTags: "reserved",
+  reserved: "reserved"
 }
 
-// Eight 16-bit groups, or undefined when `address` is not an IPv6 address.
-const parseV6 = (input: string): ReadonlyArray<number> | undefined => {
-  let address = input.startsWith("[") && input.endsWith("]") ? input.slice(1, -1) : input
-  const zone = address.indexOf("%")
-  if (zone >= 0) address = address.slice(0, zone)
-  if (!Net.isIPv6(address)) return undefined
-  const lastColon = address.lastIndexOf(":")
-  if (address.slice(lastColon + 1).includes(".")) {
-    // An embedded dotted IPv4 tail becomes two groups.
-    const embedded = parseV4(address.slice(lastColon + 1))
-    if (embedded === undefined) return undefined
-    address = `${address.slice(0, lastColon + 1)}${Math.floor(embedded / 65536).toString(16)}:${
-      (embedded % 65536).toString(16)
-    }`
-  }
-  const halves = address.split("::")
-  const groups = (text: string) => text === "" ? [] : text.split(":").map((h) => parseInt(h, 16))
-  const head = groups(halves[0]!)
-  const rest = halves.length > 1 ? groups(halves[1]!) : []
-  const fill = 8 - head.length - rest.length
-  if (halves.length === 1 ? fill !== 0 : fill < 0) return undefined
-  return [...head, ...Array.from({ length: fill }, () => 0), ...rest]
-}
+const classifyV4 = (address: ipaddr.IPv4): RefusalReason | undefined =>
+  metadata.has(address.toNormalizedString()) ? "metadata" : reasonsV4[address.range()]
 
-const classifyV6 = (g: ReadonlyArray<number>): RefusalReason | undefined => {
-  const embedded = (hi: number, lo: number) => classifyV4(hi * 65536 + lo)
-  const zeros = (n: number) => g.slice(0, n).every((x) => x === 0)
-  if (zeros(8)) return "unspecified"
-  if (zeros(7) && g[7] === 1) return "loopback"
-  // IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d: judged by the IPv4 address.
-  if (zeros(5) && g[5] === 0xffff) return embedded(g[6]!, g[7]!)
-  if (zeros(6)) return embedded(g[6]!, g[7]!) ?? "reserved"
+const embeddedV4 = (hi: number, lo: number) => classifyV4(new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]))
+
+const classifyV6 = (address: ipaddr.IPv6): RefusalReason | undefined => {
+  if (metadata.has(address.toNormalizedString())) return "metadata"
+  // IPv4-mapped ::ffff:a.b.c.d: judged by the IPv4 address.
+  if (address.isIPv4MappedAddress()) return classifyV4(address.toIPv4Address())
+  const g = address.parts
+  const range: string = address.range()
+  // IPv4-compatible ::a.b.c.d (deprecated): judged by the IPv4 address, or reserved.
+  if (range === "unicast" && g.slice(0, 6).every((x) => x === 0)) return embeddedV4(g[6]!, g[7]!) ?? "reserved"
   // NAT64 (64:ff9b::/96) carries an IPv4 address; its local-use prefix (64:ff9b:1::/48) is private.
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return embedded(g[6]!, g[7]!)
-  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return "private"
+  if (range === "rfc6052") return g[2] === 1 ? "private" : embeddedV4(g[6]!, g[7]!)
   // 6to4 (2002::/16) carries an IPv4 address in groups 1–2.
-  if (g[0] === 0x2002) return embedded(g[1]!, g[2]!)
-  if (g[0] === 0xfd00 && g[1] === 0x0ec2 && g.slice(2, 7).every((x) => x === 0) && g[7] === 0x254) return "metadata"
-  if ((g[0]! & 0xfe00) === 0xfc00) return "private"
-  if ((g[0]! & 0xffc0) === 0xfe80) return "link-local"
-  if ((g[0]! & 0xffc0) === 0xfec0) return "private"
-  if ((g[0]! & 0xff00) === 0xff00) return "multicast"
-  // Teredo (2001::/32), documentation (2001:db8::/32, 3fff::/20), discard (100::/64): not real targets.
-  if (g[0] === 0x2001 && (g[1] === 0 || g[1] === 0x0db8)) return "reserved"
-  if ((g[0]! & 0xfff0) === 0x3ff0) return "reserved"
+  if (range === "6to4") return embeddedV4(g[1]!, g[2]!)
+  const reason = reasonsV6[range]
+  if (reason !== undefined) return reason
   // Everything outside global unicast (2000::/3) is not a public target.
-  if ((g[0]! & 0xe000) !== 0x2000) return "reserved"
-  return undefined
+  return (g[0]! & 0xe000) === 0x2000 ? undefined : "reserved"
 }
 
 /**
- * Why `address` (an IPv4 or IPv6 address, brackets allowed) is not a public target, or `undefined` when it
- * is one. A string that is not an IP address gives `undefined`.
+ * Why `address` (an IPv4 or IPv6 address, brackets and a zone allowed) is not a public target, or
+ * `undefined` when it is one. A string that is not an IP address gives `undefined`. The address classes
+ * are ipaddr.js's `range()`, plus the cloud metadata addresses and the IPv4 address that IPv4-mapped,
+ * IPv4-compatible, NAT64 and 6to4 addresses embed.
  *
  * @since 0.1.0
  */
 export const classify = (address: string): RefusalReason | undefined => {
-  const value = parseV4(address)
-  if (value !== undefined) return classifyV4(value)
-  const groups = parseV6(address)
-  return groups === undefined ? undefined : classifyV6(groups)
+  const text = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address
+  // Shorthand IPv4 forms (`127.1`, `0x7f.1`, `2130706433`) are read as inet_aton and URL parsers read them.
+  if (ipaddr.IPv4.isValid(text)) return classifyV4(ipaddr.IPv4.parse(text))
+  return ipaddr.IPv6.isValid(text) ? classifyV6(ipaddr.IPv6.parse(text)) : undefined
 }
 
 const refused = (host: string, address: string, reason: RefusalReason) =>

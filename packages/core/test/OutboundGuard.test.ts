@@ -52,7 +52,41 @@ describe("OutboundGuard", () => {
       ["ff02::1", "multicast"],
       ["2001:db8::1", "reserved"],
       ["2606:4700:4700::1111", undefined],
-      ["not-an-ip", undefined]
+      ["not-an-ip", undefined],
+      // IPv4-mapped IPv6 loopback in every spelling, and other embedded forms.
+      ["[::ffff:127.0.0.1]", "loopback"],
+      ["0:0:0:0:0:ffff:7f00:0001", "loopback"],
+      ["::ffff:10.1.2.3", "private"],
+      ["::ffff:100.64.0.1", "cgnat"],
+      ["::127.0.0.1", "loopback"],
+      // 100.64.0.0/10, both ends, and just outside it.
+      ["100.64.0.0", "cgnat"],
+      ["100.63.255.255", undefined],
+      ["100.128.0.0", undefined],
+      // fc00::/7, both halves, and just outside it.
+      ["fc00::1", "private"],
+      ["fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "private"],
+      ["fbff::1", "reserved"],
+      ["fe00::1", "reserved"],
+      // The unspecified address in every spelling.
+      ["0:0:0:0:0:0:0:0", "unspecified"],
+      ["[::]", "unspecified"],
+      ["0.0.0.1", "unspecified"],
+      // Zones, shorthand IPv4 forms, the rest of the metadata addresses.
+      ["fe80::1%eth0", "link-local"],
+      ["127.1", "loopback"],
+      ["2130706433", "loopback"],
+      ["169.254.170.2", "metadata"],
+      ["168.63.129.16", "metadata"],
+      ["169.254.169.253", "link-local"],
+      ["64:ff9b::8.8.8.8", undefined],
+      ["64:ff9b:1::1", "private"],
+      ["2002:0808:0808::1", undefined],
+      ["fec0::1", "private"],
+      ["2001::1", "reserved"],
+      ["100::1", "reserved"],
+      ["2001:2::1", "reserved"],
+      ["2001:20::1", "reserved"]
     ]
     for (const [address, reason] of cases) expect([address, OutboundGuard.classify(address)]).toEqual([address, reason])
   })
