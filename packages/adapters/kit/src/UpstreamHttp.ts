@@ -180,18 +180,62 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 /** @since 0.1.0 */
 export const defaultMaxBodyBytes = 32 * 1024 * 1024
 
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+const month = `(${months.join("|")})`
+const time = "(\\d{2}):(\\d{2}):(\\d{2})"
+// RFC 9110 §5.6.7: the preferred IMF-fixdate and the two obsolete forms every recipient must accept.
+const imfFixdate = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) ${month} (\\d{4}) ${time} GMT$`)
+const rfc850Date = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-${month}-(\\d{2}) ${time} GMT$`
+)
+const asctimeDate = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${month} ( \\d|\\d{2}) ${time} (\\d{4})$`)
+
+const utc = (year: number, monthName: string, ...fields: [string, string, string, string]): number | undefined => {
+  const m = months.indexOf(monthName)
+  const [day, hour, minute, second] = fields.map(Number) as [number, number, number, number]
+  if (hour > 23 || minute > 59 || second > 60) return undefined
+  const date = new Date(0)
+  date.setUTCFullYear(year, m, day)
+  // A leap second (:60) counts as the last second of its minute.
+  date.setUTCHours(hour, minute, Math.min(second, 59))
+  return date.getUTCMonth() === m && date.getUTCDate() === day ? date.getTime() : undefined
+}
+
+/** An HTTP-date (RFC 9110 §5.6.7) in epoch milliseconds, or `undefined` when `text` is not one. */
+const parseHttpDate = (text: string, nowMillis: number): number | undefined => {
+  let match = imfFixdate.exec(text)
+  if (match !== null) return utc(Number(match[3]), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
+  match = rfc850Date.exec(text)
+  if (match !== null) {
+    // A two-digit year more than 50 years ahead is the most recent past year with those digits.
+    const nowYear = new Date(nowMillis).getUTCFullYear()
+    let year = Math.floor(nowYear / 100) * 100 + Number(match[3])
+    if (year > nowYear + 50) year -= 100
+    return utc(year, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
+  }
+  match = asctimeDate.exec(text)
+  if (match !== null) return utc(Number(match[6]), match[1]!, match[2]!.trim(), match[3]!, match[4]!, match[5]!)
+  return undefined
+}
+
 /**
- * Parses a `Retry-After` value, delay-seconds (a decimal is tolerated) or an HTTP-date, into milliseconds
- * from `nowMillis`. `undefined` when absent or unreadable; a date in the past is 0.
+ * Parses a `Retry-After` value (RFC 9110 §10.2.3) into milliseconds from `nowMillis`: delay-seconds or an
+ * HTTP-date in any of its three forms (IMF-fixdate, RFC 850, asctime; always GMT). Surrounding whitespace
+ * is ignored, and a decimal number of seconds (`0.5`) is tolerated. `undefined` when absent or not one of
+ * those (a negative number, a date that does not exist or is not GMT, anything else); a date in the past
+ * is 0. The one parser of the hub: adapters' upstream clients and the delivery workers both use it.
  *
  * @since 0.1.0
  */
 export const parseRetryAfter = (value: string | undefined, nowMillis: number): number | undefined => {
   if (value === undefined) return undefined
   const text = value.trim()
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
-  const date = Date.parse(text)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMillis)
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const millis = Math.round(Number(text) * 1000)
+    return Number.isFinite(millis) ? millis : undefined
+  }
+  const date = parseHttpDate(text, nowMillis)
+  return date === undefined ? undefined : Math.max(0, date - nowMillis)
 }
 
 /**

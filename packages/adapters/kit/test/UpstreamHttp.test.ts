@@ -230,13 +230,43 @@ describe("UpstreamHttp", () => {
       expect(notJson.message).toContain("not JSON")
     })))
 
-  it("parses Retry-After as seconds or an HTTP-date", () => {
+  it("parses Retry-After as RFC 9110 says: delay-seconds or an HTTP-date in any of its three forms", () => {
     const now = Date.parse("2026-11-22T10:00:00Z")
-    expect(UpstreamHttp.parseRetryAfter("120", now)).toBe(120_000)
-    expect(UpstreamHttp.parseRetryAfter(" 2 ", now)).toBe(2_000)
-    expect(UpstreamHttp.parseRetryAfter("Sun, 22 Nov 2026 10:00:30 GMT", now)).toBe(30_000)
-    expect(UpstreamHttp.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", now)).toBe(0)
-    expect(UpstreamHttp.parseRetryAfter("soon", now)).toBeUndefined()
-    expect(UpstreamHttp.parseRetryAfter(undefined, now)).toBeUndefined()
+    const parse = (value: string | undefined) => UpstreamHttp.parseRetryAfter(value, now)
+    expect(parse("120")).toBe(120_000)
+    expect(parse("0")).toBe(0)
+    expect(parse(" 2 ")).toBe(2_000)
+    expect(parse("\t7")).toBe(7_000)
+    // A decimal number of seconds is tolerated (sub-second waits).
+    expect(parse("1.5")).toBe(1_500)
+    // IMF-fixdate, RFC 850 (two-digit year) and asctime, all GMT; a date in the past is now.
+    expect(parse("Sun, 22 Nov 2026 10:00:30 GMT")).toBe(30_000)
+    expect(parse("Sunday, 22-Nov-26 10:01:00 GMT")).toBe(60_000)
+    expect(parse("Sun Nov 22 10:02:00 2026")).toBe(120_000)
+    expect(parse("Sun Nov  1 10:00:00 2026")).toBe(0)
+    expect(parse("Sun, 22 Nov 2026 09:00:00 GMT")).toBe(0)
+    // An RFC 850 year more than 50 years ahead is in the past century.
+    expect(parse("Thursday, 01-Jan-99 00:00:00 GMT")).toBe(0)
+    // Garbage, negative numbers, dates that do not exist or are not GMT: undefined.
+    for (
+      const value of [
+        undefined,
+        "",
+        "soon",
+        "-5",
+        "-0.5",
+        "1.",
+        "1e3",
+        "0x10",
+        "Nov 22, 2026 10:00:30",
+        "9".repeat(400),
+        "Sun, 31 Nov 2026 10:00:00 GMT",
+        "Sun, 22 Nov 2026 24:00:00 GMT",
+        "Sun, 22 Nov 2026 10:00:00 CET",
+        "Sun, 22 Nov 2026 10:00:00 +0000",
+        "2026-11-22T10:00:30Z",
+        "22 Nov 2026 10:00:30 GMT"
+      ]
+    ) expect([value, parse(value)]).toEqual([value, undefined])
   })
 })
