@@ -3,20 +3,37 @@
  * (or from a refresh token the operator supplied), refresh with the `refresh_token` grant (falling back to
  * a fresh acquisition when the refresh is refused), cached in memory per credential set.
  *
- * A token is reused until `expires_in` minus a skew has passed. Concurrent callers of one credential set
- * share one token request (single flight): while one request is in flight the others wait for it and get
- * its token, or its failure. A token endpoint that answers `invalid_grant`, `invalid_client` or
- * `unauthorized_client` (or 401/403) fails `Unauthorized`, so the hub pauses the account.
+ * The cache is a value an adapter makes when it is built (`const tokens = yield* OAuthTokens.makeCache()`
+ * inside its build Effect), so each hub and each test has its own; nothing lives in the process. It is an
+ * Effect `Cache`: a token is reused until `expires_in` minus a skew has passed, and concurrent callers of
+ * one credential set share one token request (single flight): while one request is in flight the others
+ * wait for it and get its token, or its failure. A token endpoint that answers `invalid_grant`,
+ * `invalid_client` or `unauthorized_client` (or 401/403) fails `Unauthorized`, so the hub pauses the
+ * account.
  *
- * `source(grant)` gives a `TokenSource` for `UpstreamHttp.oauth`; the token request goes through the
- * `HttpClient` of the context (the hub's outbound guard applies to token URLs too).
+ * `tokens.source(grant)` gives a `TokenSource` for `UpstreamHttp.oauth`; the token request goes through the
+ * `HttpClient` of the caller's context (the hub's outbound guard and rate limit apply to token URLs too).
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Option, Redacted, Schema } from "effect"
-import { createHash } from "node:crypto"
+import { type HttpClient, HttpClientRequest } from "@effect/platform"
+import {
+  Cache,
+  Cause,
+  Clock,
+  type Context,
+  Duration,
+  Effect,
+  Either,
+  Equal,
+  Exit,
+  Hash,
+  Option,
+  Redacted,
+  Schema
+} from "effect"
 import * as AdapterError from "./AdapterError.js"
+import * as Digest from "./Digest.js"
 import * as UpstreamHttp from "./UpstreamHttp.js"
 
 /**
@@ -74,92 +91,70 @@ export type Grant =
   }
 
 /**
- * Tuning of a token source.
+ * How token requests are made.
  *
  * @since 0.1.0
  * @category models
  */
-export interface SourceOptions {
-  /** Cache key; default: a digest of the token URL, grant, client and secrets. */
-  readonly key?: string | undefined
-  /** A token is renewed this long before it expires. Default 60 seconds (at most half its lifetime). */
-  readonly skew?: Duration.DurationInput | undefined
+export interface RequestOptions {
   /** Lifetime assumed when the endpoint sends no `expires_in`. Default 1 hour. */
   readonly defaultLifetime?: Duration.DurationInput | undefined
   /** Client options for the token endpoint (timeouts, retries, throttling). */
   readonly http?: Omit<UpstreamHttp.Options, "baseUrl" | "auth" | "acceptStatus"> | undefined
 }
 
-interface Entry {
-  readonly semaphore: Effect.Semaphore
-  token: Token | undefined
-  /** Callers currently waiting for or holding the semaphore. */
-  users: number
-  /** How many token requests have finished. */
-  finished: number
-  /** The failure of the last request (its number), shared with the callers that waited for it. */
-  failure: { readonly request: number; readonly error: AdapterError.AdapterError } | undefined
-}
-
 /**
- * The in-memory token store. One per process by default; tests may provide their own.
+ * Tuning of a token cache.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Store {
-  readonly entry: (key: string) => Entry
-  readonly clear: () => void
-  readonly size: () => number
+export interface CacheOptions extends RequestOptions {
+  /** How many credential sets the cache holds; the least recently used goes first. Default 10,000. */
+  readonly capacity?: number | undefined
+  /** A token is renewed this long before it expires. Default 60 seconds (at most half its lifetime). */
+  readonly skew?: Duration.DurationInput | undefined
 }
 
 /**
- * A fresh, empty store.
+ * Per-grant options of a token cache.
  *
  * @since 0.1.0
- * @category constructors
+ * @category models
  */
-export const makeStore = (options: { readonly maxEntries?: number } = {}): Store => {
-  const maxEntries = options.maxEntries ?? 10_000
-  const entries = new Map<string, Entry>()
-  return {
-    entry: (key) => {
-      let entry = entries.get(key)
-      if (entry === undefined) {
-        if (entries.size >= maxEntries) {
-          // Drop the oldest entry that nobody is using (Map iterates in insertion order).
-          for (const [oldKey, old] of entries) {
-            if (old.users === 0) {
-              entries.delete(oldKey)
-              break
-            }
-          }
-        }
-        entry = {
-          semaphore: Effect.unsafeMakeSemaphore(1),
-          token: undefined,
-          users: 0,
-          finished: 0,
-          failure: undefined
-        }
-        entries.set(key, entry)
-      }
-      return entry
-    },
-    clear: () => entries.clear(),
-    size: () => entries.size
-  }
+export interface GrantOptions {
+  /** Cache key; default: `keyOf(grant)`. Grants with one key share their token. */
+  readonly key?: string | undefined
 }
 
 /**
- * The token store in use: a process-wide default, replaceable per fiber (tests provide a fresh one).
+ * The tokens of an adapter: one per credential set, shared by concurrent callers, renewed before they
+ * expire. Made by `makeCache` when the adapter is built.
  *
  * @since 0.1.0
- * @category tags
+ * @category models
  */
-export class TokenStore extends Context.Reference<TokenStore>()("@spacesync/core/OAuthTokens/TokenStore", {
-  defaultValue: (): Store => makeStore()
-}) {}
+export interface TokenCache {
+  /**
+   * A token for `grant`: the cached one while it is fresh, else a refreshed or newly acquired one. The
+   * token request goes through the `HttpClient` of the caller's context; concurrent callers of one
+   * credential set share one request and its outcome, a failure included (failures are not kept).
+   */
+  readonly get: (
+    grant: Grant,
+    options?: GrantOptions
+  ) => Effect.Effect<Token, AdapterError.AdapterError, HttpClient.HttpClient>
+  /**
+   * Forgets the access token `accessToken` of `grant` if it is still the cached one (the upstream
+   * rejected it): a newer token that another caller already fetched stays. The refresh token is kept for
+   * the next `get`.
+   */
+  readonly invalidate: (grant: Grant, accessToken: string, options?: GrantOptions) => Effect.Effect<void>
+  /** A token source for `UpstreamHttp.oauth`: tokens of `grant` from this cache, invalidated on 401. */
+  readonly source: (grant: Grant, options?: GrantOptions) => UpstreamHttp.TokenSource
+  /** How many credential sets the cache holds (tokens, and requests in flight). */
+  readonly size: Effect.Effect<number>
+}
 
 const reveal = (value: Redacted.Redacted<string> | string): string =>
   Redacted.isRedacted(value) ? Redacted.value(value) : value
@@ -183,9 +178,8 @@ export const keyOf = (grant: Grant): string => {
       parts.push(reveal(grant.refreshToken), grant.clientId ?? "", reveal(grant.clientSecret ?? ""))
       break
   }
-  const hash = createHash("sha256")
-  for (const part of parts) hash.update(part).update("\u0000")
-  return hash.digest("base64url")
+  // A JSON array keeps the parts apart whatever they contain.
+  return Digest.sha256Hex(JSON.stringify(parts))
 }
 
 const TokenResponse = Schema.Struct({
@@ -221,7 +215,7 @@ const clientOf = (grant: Grant): { readonly id: string; readonly secret: string 
 export const requestToken = (
   grant: Grant,
   fields: Readonly<Record<string, string>>,
-  options: SourceOptions = {}
+  options: RequestOptions = {}
 ): Effect.Effect<Token, AdapterError.AdapterError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const client = yield* UpstreamHttp.make({
@@ -299,93 +293,124 @@ const acquireFields = (grant: Grant): Record<string, string> => {
   }
 }
 
-/**
- * A token for `grant`: the cached one while it is fresh, else a refreshed or newly acquired one.
- *
- * @since 0.1.0
- * @category tokens
- */
-export const get = (
-  grant: Grant,
-  options: SourceOptions = {}
-): Effect.Effect<Token, AdapterError.AdapterError, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const store = yield* TokenStore
-    const entry = store.entry(options.key ?? keyOf(grant))
-    const skew = Duration.toMillis(options.skew ?? Duration.seconds(60))
-    const isFresh = (token: Token | undefined, now: number): boolean =>
-      token !== undefined &&
-      (token.expiresAt === undefined || now < token.expiresAt - Math.min(skew, (token.expiresAt - token.issuedAt) / 2))
-    const now = yield* Clock.currentTimeMillis
-    if (isFresh(entry.token, now)) return entry.token!
-    const seen = entry.finished
-    const flight = entry.semaphore.withPermits(1)(Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      if (isFresh(entry.token, now)) return entry.token!
-      // Someone else's request ran while we waited for it, and failed: share its outcome.
-      if (entry.failure !== undefined && entry.failure.request > seen) return yield* Effect.fail(entry.failure.error)
-      const previous = entry.token
-      const acquire = requestToken(grant, acquireFields(grant), options)
-      const fetched = previous?.refreshToken === undefined
-        ? acquire
-        : requestToken(
-          grant,
-          { grant_type: "refresh_token", refresh_token: Redacted.value(previous.refreshToken) },
-          options
-        )
-          .pipe(
-            // A refused or broken refresh falls back to a fresh acquisition; an unreachable endpoint does not.
-            Effect.catchIf((error) => error.reason !== "Unavailable" && error.reason !== "RateLimited", () => acquire)
-          )
-      return yield* fetched.pipe(
-        Effect.tap((token) =>
-          Effect.sync(() => {
-            // Keep a refresh token the endpoint did not rotate.
-            entry.token = token.refreshToken === undefined && previous?.refreshToken !== undefined
-              ? { ...token, refreshToken: previous.refreshToken }
-              : token
-            entry.failure = undefined
-          })
-        ),
-        Effect.map(() => entry.token!),
-        Effect.tapError((error) => Effect.sync(() => (entry.failure = { request: entry.finished + 1, error }))),
-        Effect.ensuring(Effect.sync(() => entry.finished++))
-      )
-    }))
-    return yield* Effect.acquireUseRelease(
-      Effect.sync(() => entry.users++),
-      () => flight,
-      () => Effect.sync(() => entry.users--)
-    )
-  })
-
-/**
- * Forgets the access token `accessToken` of `grant` if it is still the cached one (the upstream rejected
- * it); its refresh token is kept for the next `get`.
- *
- * @since 0.1.0
- * @category tokens
- */
-export const invalidate = (grant: Grant, accessToken: string, options: Pick<SourceOptions, "key"> = {}) =>
-  Effect.gen(function*() {
-    const store = yield* TokenStore
-    const entry = store.entry(options.key ?? keyOf(grant))
-    if (entry.token !== undefined && Redacted.value(entry.token.accessToken) === accessToken) {
-      entry.token = { ...entry.token, expiresAt: 0 }
-    }
-  })
-
-/**
- * A token source for `UpstreamHttp.oauth`: cached tokens of `grant`, invalidated on 401.
- *
- * @since 0.1.0
- * @category tokens
- */
-export const source = (grant: Grant, options: SourceOptions = {}): UpstreamHttp.TokenSource => {
-  const key = options.key ?? keyOf(grant)
-  const withKey = { ...options, key }
-  return {
-    get: get(grant, withKey),
-    invalidate: (accessToken) => invalidate(grant, accessToken, withKey)
+/** The lookup key of a token: the grant's key, and what the lookup needs (equality is the key alone). */
+class Lookup implements Equal.Equal {
+  constructor(
+    readonly key: string,
+    readonly grant: Grant,
+    /** The caller's context: its `HttpClient` (and span) for the token request. `undefined`: a probe. */
+    readonly context: Context.Context<HttpClient.HttpClient> | undefined
+  ) {}
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return that instanceof Lookup && that.key === this.key
+  }
+  [Hash.symbol](): number {
+    return Hash.string(this.key)
   }
 }
+
+/** A lookup's outcome; failures are values so that each one can be dropped as soon as it is seen. */
+type Outcome = Either.Either<Token, AdapterError.AdapterError>
+
+/**
+ * A token cache (see `TokenCache`), built on Effect's `Cache`: one lookup per credential set at a time
+ * (single flight), a token kept until `expires_in` minus the skew, failures not kept, at most `capacity`
+ * credential sets. An adapter makes one when it is built (`const tokens = yield* OAuthTokens.makeCache()`),
+ * so every hub and test that builds the adapter has its own tokens.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCache = (options: CacheOptions = {}): Effect.Effect<TokenCache> =>
+  Effect.gen(function*() {
+    const capacity = Math.max(1, options.capacity ?? 10_000)
+    const skew = Duration.toMillis(options.skew ?? Duration.seconds(60))
+    /** The latest refresh token per key: it outlives the access token it came with. */
+    const refreshTokens = new Map<string, Redacted.Redacted<string>>()
+    const remember = (key: string, refreshToken: Redacted.Redacted<string> | undefined) => {
+      refreshTokens.delete(key)
+      if (refreshToken === undefined) return
+      refreshTokens.set(key, refreshToken)
+      // Bounded like the cache: the least recently stored goes first (a Map iterates in insertion order).
+      if (refreshTokens.size > capacity) refreshTokens.delete(refreshTokens.keys().next().value!)
+    }
+
+    const lookup = (lookup: Lookup): Effect.Effect<Outcome> => {
+      if (lookup.context === undefined) return Effect.dieMessage("OAuthTokens: a probe key was looked up")
+      const { grant, key } = lookup
+      const acquire = requestToken(grant, acquireFields(grant), options)
+      const previous = refreshTokens.get(key)
+      const fetched = previous === undefined ? acquire : requestToken(
+        grant,
+        { grant_type: "refresh_token", refresh_token: Redacted.value(previous) },
+        options
+      ).pipe(
+        // Keep a refresh token the endpoint did not rotate.
+        Effect.map((token): Token => token.refreshToken === undefined ? { ...token, refreshToken: previous } : token),
+        // A refused or broken refresh falls back to a fresh acquisition (and its refresh token is dropped);
+        // an unreachable endpoint does not.
+        Effect.catchIf(
+          (error) => error.reason !== "Unavailable" && error.reason !== "RateLimited",
+          () => Effect.zipRight(Effect.sync(() => remember(key, undefined)), acquire)
+        )
+      )
+      return fetched.pipe(
+        Effect.tap((token) => Effect.sync(() => remember(key, token.refreshToken))),
+        Effect.either,
+        Effect.provide(lookup.context)
+      )
+    }
+
+    const cache = yield* Cache.makeWith({
+      capacity,
+      lookup,
+      timeToLive: (exit: Exit.Exit<Outcome>) => {
+        if (Exit.isFailure(exit) || Either.isLeft(exit.value)) return Duration.zero
+        const token = exit.value.right
+        if (token.expiresAt === undefined) return Duration.infinity
+        const lifetime = token.expiresAt - token.issuedAt
+        return Duration.millis(Math.max(0, lifetime - Math.min(skew, lifetime / 2)))
+      }
+    })
+
+    const getByKey = (
+      key: string,
+      grant: Grant
+    ): Effect.Effect<Token, AdapterError.AdapterError, HttpClient.HttpClient> =>
+      Effect.flatMap(Effect.context<HttpClient.HttpClient>(), (context) => {
+        const lookupKey = new Lookup(key, grant, context)
+        const attempt: Effect.Effect<Outcome> = Effect.catchAllCause(
+          cache.get(lookupKey),
+          // The caller whose request we waited for was interrupted (not us): make the request ourselves.
+          (cause) => Cause.isInterruptedOnly(cause) ? Effect.suspend(() => attempt) : Effect.failCause(cause)
+        )
+        return Effect.flatMap(attempt, (outcome) =>
+          Either.isRight(outcome)
+            ? Effect.succeed(outcome.right)
+            // Everyone who waited for this request shares its failure; the next caller asks again.
+            : Effect.zipRight(
+              cache.invalidateWhen(lookupKey, (cached) => cached === outcome),
+              Effect.fail(outcome.left)
+            ))
+      })
+
+    const invalidateByKey = (key: string, grant: Grant, accessToken: string): Effect.Effect<void> =>
+      cache.invalidateWhen(
+        new Lookup(key, grant, undefined),
+        (cached) => Either.isRight(cached) && Redacted.value(cached.right.accessToken) === accessToken
+      )
+
+    return {
+      get: (grant, grantOptions = {}) => getByKey(grantOptions.key ?? keyOf(grant), grant),
+      invalidate: (grant, accessToken, grantOptions = {}) =>
+        invalidateByKey(grantOptions.key ?? keyOf(grant), grant, accessToken),
+      source: (grant, grantOptions = {}) => {
+        const key = grantOptions.key ?? keyOf(grant)
+        return {
+          get: getByKey(key, grant),
+          invalidate: (accessToken) => invalidateByKey(key, grant, accessToken)
+        }
+      },
+      size: cache.size
+    } satisfies TokenCache
+  })

@@ -105,8 +105,8 @@ export const transform = (
 ): Auth => ({ apply, ...options })
 
 /**
- * Something that hands out access tokens and can be told that one was rejected (see
- * `OAuthTokens.source`).
+ * Something that hands out access tokens and can be told that one was rejected (see the `source` of an
+ * `OAuthTokens.makeCache` cache). `get` runs with the `HttpClient` the upstream client was made from.
  *
  * @since 0.1.0
  * @category auth
