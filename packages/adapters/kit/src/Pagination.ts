@@ -10,7 +10,8 @@
  * @since 0.1.0
  */
 import { HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { Chunk, Effect, Either, Option, Stream } from "effect"
+import LinkHeader from "http-link-header"
 import * as AdapterError from "./AdapterError.js"
 import type * as UpstreamHttp from "./UpstreamHttp.js"
 
@@ -114,90 +115,40 @@ export const cursor = <A, E, R>(options: {
 }
 
 /**
- * One link of an RFC 8288 `Link` header.
- *
- * @since 0.1.0
- * @category models
+ * The `rel="next"` target of a `Link` header, resolved against `base`: `Right(None)` when there is none,
+ * `Left(reason)` when the header or the link cannot be read.
  */
-export interface Link {
-  readonly url: string
-  readonly rel: ReadonlyArray<string>
-  readonly params: Readonly<Record<string, string>>
-}
-
-/**
- * Parses an RFC 8288 `Link` header (`<https://a/b?page=2>; rel="next", <…>; rel="last"`). Commas inside
- * `<…>` and inside quoted values are handled; `rel` may hold several space-separated types.
- *
- * @since 0.1.0
- */
-export const parseLinkHeader = (header: string): ReadonlyArray<Link> => {
-  const links: Array<Link> = []
-  let i = 0
-  const n = header.length
-  while (i < n) {
-    const open = header.indexOf("<", i)
-    if (open === -1) break
-    const close = header.indexOf(">", open + 1)
-    if (close === -1) break
-    const url = header.slice(open + 1, close).trim()
-    i = close + 1
-    const params: Record<string, string> = {}
-    // Parameters up to the next top-level comma.
-    while (i < n) {
-      while (i < n && /[\s;]/.test(header[i]!)) i++
-      if (i >= n || header[i] === ",") {
-        i++
-        break
-      }
-      const nameStart = i
-      while (i < n && /[^\s=;,]/.test(header[i]!)) i++
-      const name = header.slice(nameStart, i).toLowerCase()
-      while (i < n && header[i] === " ") i++
-      let value = ""
-      if (header[i] === "=") {
-        i++
-        while (i < n && header[i] === " ") i++
-        if (header[i] === "\"") {
-          i++
-          while (i < n && header[i] !== "\"") {
-            if (header[i] === "\\" && i + 1 < n) i++
-            value += header[i]
-            i++
-          }
-          i++
-        } else {
-          const valueStart = i
-          while (i < n && /[^;,]/.test(header[i]!)) i++
-          value = header.slice(valueStart, i).trim()
-        }
-      }
-      if (name !== "" && !(name in params)) params[name] = value
-    }
-    links.push({ url, rel: (params.rel ?? "").toLowerCase().split(/\s+/).filter((r) => r !== ""), params })
-  }
-  return links
-}
-
-/**
- * The `rel="next"` target of a response's `Link` header, resolved against `base` (the URL of the page).
- *
- * @since 0.1.0
- */
-export const nextLink = (header: string | undefined, base: string): Option.Option<string> => {
-  if (header === undefined) return Option.none()
-  const link = parseLinkHeader(header).find((l) => l.rel.includes("next"))
-  if (link === undefined) return Option.none()
+const findNext = (header: string | undefined, base: string): Either.Either<Option.Option<string>, string> => {
+  if (header === undefined) return Either.right(Option.none())
+  let next: LinkHeader.Reference | undefined
   try {
-    return Option.some(new URL(link.url, base).href)
+    // RFC 8288: quoted values may hold commas and semicolons; `rel="next last"` is one link of two types.
+    next = LinkHeader.parse(header).rel("next")[0]
+  } catch (error) {
+    return Either.left(`unreadable Link header (${error instanceof Error ? error.message : String(error)})`)
+  }
+  if (next === undefined) return Either.right(Option.none())
+  try {
+    return Either.right(Option.some(new URL(next.uri, base).href))
   } catch {
-    return Option.none()
+    return Either.left(`the next link ${JSON.stringify(next.uri)} is not a URL`)
   }
 }
+
+/**
+ * The `rel="next"` target of a response's RFC 8288 `Link` header (parsed with `http-link-header`),
+ * resolved against `base` (the URL of the page). `None` when there is no next link, or when the header or
+ * its next link cannot be read (`linkHeader` fails on those instead).
+ *
+ * @since 0.1.0
+ */
+export const nextLink = (header: string | undefined, base: string): Option.Option<string> =>
+  Either.getOrElse(findNext(header, base), () => Option.none())
 
 /**
  * A listing that follows `Link: <…>; rel="next"`: sends `request`, decodes each page with `decode`, and
- * requests the next link (relative links are resolved against the page's URL) until there is none.
+ * requests the next link (relative links are resolved against the page's URL) until there is none. A
+ * `Link` header that cannot be read fails `Upstream` (the listing would otherwise end early).
  *
  * @since 0.1.0
  * @category constructors
@@ -222,7 +173,10 @@ export const linkHeader = <A, E, R>(options: {
             // The URL actually requested (after the client resolved it against its base URL).
             const url = response.request.url
             seen.add(url)
-            const next = nextLink(response.headers["link"], url)
+            const found = findNext(response.headers["link"], url)
+            // Stopping here would look like the end of the listing: fail instead.
+            if (Either.isLeft(found)) return yield* Effect.fail(AdapterError.upstream(response.status, found.left))
+            const next = found.right
             if (Option.isSome(next) && seen.has(next.value)) {
               return yield* Effect.fail(endless(`next link ${next.value} was already visited`))
             }

@@ -117,22 +117,28 @@ describe("Pagination", () => {
   })
 
   describe("Link header", () => {
-    it("parses RFC 8288 links with several relations, quoted commas and parameters", () => {
-      const links = Pagination.parseLinkHeader(
-        "<https://api.example/items?page=2&per=50>; rel=\"next\", <https://api.example/items?page=9>; rel=\"last\"; " +
-          "title=\"a, b\", </items?page=1>;rel=\"first prev\""
+    it("finds rel=next in RFC 8288 headers with several links, relation lists, quoted commas and parameters", () => {
+      const page = "https://api.example/items?page=2"
+      // Quoted commas and semicolons do not split a link; a relation list names each of its types.
+      expect(Pagination.nextLink(
+        "<https://api.example/items?page=9>; rel=\"last\"; title=\"a, b; c\", </items?page=3>;rel=\"first next\"",
+        page
+      )).toEqual(Option.some("https://api.example/items?page=3"))
+      expect(Pagination.nextLink(
+        "<https://api.example/items?page=3&per=50>; rel=\"next\", <https://api.example/items?page=9>; rel=\"last\"",
+        page
+      )).toEqual(Option.some("https://api.example/items?page=3&per=50"))
+      expect(Pagination.nextLink("</items?page=1>; rel=\"prev first\"; title=\"next, please\"", page)).toEqual(
+        Option.none()
       )
-      expect(links.map((l) => [l.url, l.rel])).toEqual([
-        ["https://api.example/items?page=2&per=50", ["next"]],
-        ["https://api.example/items?page=9", ["last"]],
-        ["/items?page=1", ["first", "prev"]]
-      ])
-      expect(links[1]!.params.title).toBe("a, b")
-      expect(Pagination.nextLink("</items?page=3>; rel=next", "https://api.example/items?page=2")).toEqual(
+      // Relative links are resolved against the page's URL; relation types are case-insensitive.
+      expect(Pagination.nextLink("</items?page=3>; rel=next", page)).toEqual(
         Option.some("https://api.example/items?page=3")
       )
+      expect(Pagination.nextLink("<?page=3>; rel=Next", page)).toEqual(Option.some("https://api.example/items?page=3"))
       expect(Pagination.nextLink("<https://x/y>; rel=\"last\"", "https://x/")).toEqual(Option.none())
       expect(Pagination.nextLink(undefined, "https://x/")).toEqual(Option.none())
+      expect(Pagination.nextLink("not a link header", "https://x/")).toEqual(Option.none())
     })
 
     it.live("follows rel=next links, relative and absolute, through the upstream client", () =>
@@ -177,6 +183,21 @@ describe("Pagination", () => {
         })).pipe(Effect.flip)
         expect(error.reason).toBe("Upstream")
         expect(server.requests).toHaveLength(1)
+      }).pipe(Effect.provide(FetchHttpClient.layer), Effect.scoped))
+
+    it.live("an unreadable Link header fails Upstream rather than ending the listing early", () =>
+      Effect.gen(function*() {
+        const server = yield* LoopbackServer.make(() => ({
+          headers: { link: "/items?page=2; rel=next" },
+          body: []
+        }))
+        const client = yield* UpstreamHttp.make({ baseUrl: server.url })
+        const error = yield* Stream.runDrain(Pagination.linkHeader({
+          client,
+          request: HttpClientRequest.get("/items"),
+          decode: () => Effect.succeed([])
+        })).pipe(Effect.flip)
+        expect(error).toMatchObject({ reason: "Upstream", message: expect.stringContaining("Link header") })
       }).pipe(Effect.provide(FetchHttpClient.layer), Effect.scoped))
   })
 })
