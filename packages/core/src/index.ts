@@ -24,6 +24,13 @@ export * as Adapters from "./Adapters.js"
 export * as CanonicalJson from "./CanonicalJson.js"
 
 /**
+ * Per-location authorization of platforms by operators, with listing ids and resource maps.
+ *
+ * @since 0.1.0
+ */
+export * as Connections from "./Connections.js"
+
+/**
  * SHA-256 content hashes per entity, per data set and per snapshot.
  *
  * @since 0.1.0
@@ -101,11 +108,25 @@ export * as HubUrls from "./HubUrls.js"
 export * as Migrations from "./Migrations.js"
 
 /**
+ * Operators (workspace companies) and their API keys.
+ *
+ * @since 0.1.0
+ */
+export * as Operators from "./Operators.js"
+
+/**
  * The outbound guard: an undici dispatcher and `HttpClient` that refuse private targets at connect time.
  *
  * @since 0.1.0
  */
 export * as OutboundGuard from "./OutboundGuard.js"
+
+/**
+ * Platforms (listing sites, aggregators, brokers) and their OAuth2 client credentials.
+ *
+ * @since 0.1.0
+ */
+export * as Platforms from "./Platforms.js"
 
 /**
  * Effect metrics rendered in the Prometheus text format.
@@ -127,6 +148,13 @@ export * as Scheduler from "./Scheduler.js"
  * @since 0.1.0
  */
 export * as SecretBox from "./SecretBox.js"
+
+/**
+ * Random tokens, scrypt hashes of long-lived secrets and constant-time comparison.
+ *
+ * @since 0.1.0
+ */
+export * as Secrets from "./Secrets.js"
 
 /**
  * Current and past snapshots of every location, with hashes and versions.
