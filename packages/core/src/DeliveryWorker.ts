@@ -3,6 +3,11 @@
  * outcome. A worker is a layer, so it runs inside the hub or in a process of its own (any number of them
  * on one database: claims never overlap).
  *
+ * A worker is three parts: the **retry policy** (`DeliveryPolicy`: pure, what an outcome means), the
+ * **transport** (`DeliveryTransport`: one signed POST through undici) and, here, **the loops**: claiming
+ * (`claimLoop`), dispatch (`dispatch`: keys, transport, policy) and completion (`completion`: results
+ * written in batches, endpoints disabled), plus the reaper of expired leases and the deadline sweeper.
+ *
  * - **Waking.** Fan-out `NOTIFY`s when it queues deliveries; the worker `LISTEN`s (when the database
  *   client can: not through the embedded database's socket, where it simply polls) and also polls every
  *   `pollInterval`, which is also what picks up retries that come due.
@@ -12,47 +17,32 @@
  *   written in batches as they accumulate.
  * - **Leases.** A claim holds a lease (`lease`, longer than the 15 s request timeout); a worker that dies
  *   leaves its leases to expire, and the reaper (every worker runs one) puts those deliveries back.
- *   Delivery is therefore at least once; the `webhook-id` is the same on every attempt.
- * - **Requests.** Signed exactly as CONTRACT.md (Standard Webhooks v1, one signature per secret that is
- *   still valid: a rotated-out secret signs for 24 hours). The body is the stored text, byte for byte.
- *   They go through the outbound-guarded undici dispatcher (the one under `OutboundGuard.layer`'s
- *   `HttpClient`: no redirects, 5 s connect timeout, private targets refused when connecting); the whole
- *   exchange is bounded by `timeout` (15 s) and at most 64 KB of the response is read, 4 KB of it logged.
- *   The per-request path is a bare undici handler (no fiber, stream, abort signal or timer per request;
- *   one sweeper enforces deadlines): at thousands of deliveries per second that is most of a core saved.
- * - **Outcomes.** 2xx succeeds. 410 fails the delivery and disables the endpoint. Anything else (3xx
- *   included) and transport errors are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and
- *   24 h, each ±20 %; `Retry-After` on 429/503 is honoured within [delay, 2 × delay]; then the delivery
- *   fails. An endpoint failing for 5 days without a success is disabled. A retry that a newer event of the
- *   same type for the same location has made stale is recorded as superseded instead.
- *   Manual resends and recoveries of finished deliveries are one attempt each.
+ *   Delivery is therefore at least once; the `webhook-id` is the same on every attempt. A batch of results
+ *   being written is never interrupted (shutdown waits for it): a write whose answer was lost would
+ *   otherwise be written again, logging its attempts twice.
+ * - **Requests.** Signed as Standard Webhooks v1 (the webhook format of the OpenAPI document), through the
+ *   outbound-guarded undici dispatcher; see `DeliveryTransport`. The whole exchange is bounded by `timeout`
+ *   (15 s); one sweeper enforces every deadline.
+ * - **Outcomes.** See `DeliveryPolicy`: 2xx succeeds, 410 fails the delivery and disables the endpoint,
+ *   anything else is retried on the schedule (5 s … 24 h, ±20 %, `Retry-After` on 429/503 honoured within
+ *   [delay, 2 × delay]), then fails. An endpoint failing for 5 days without a success is disabled. A retry
+ *   that a newer event of the same type for the same location has made stale is recorded as superseded.
  *
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import * as Ids from "@spacesync/adapter-kit/Ids"
-import { Config, Context, Duration, Effect, Either, Fiber, Layer, Option, Queue, Stream } from "effect"
+import { Config, Context, Duration, Effect, Either, Fiber, Layer, Queue, Stream } from "effect"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Scope from "effect/Scope"
 import type { Dispatcher } from "undici"
 import * as DeliveryMetrics from "./DeliveryMetrics.js"
+import * as DeliveryPolicy from "./DeliveryPolicy.js"
 import { type AttemptResult, type Claimed, DeliveryQueue, layer as deliveryQueueLayer } from "./DeliveryQueue.js"
+import * as DeliveryTransport from "./DeliveryTransport.js"
 import * as OutboundGuard from "./OutboundGuard.js"
 import { SecretBox } from "./SecretBox.js"
 import * as Webhook from "./Webhook.js"
-
-/** The retry schedule of CONTRACT.md: the delay before each retry. @since 0.1.0 */
-export const defaultRetrySchedule: ReadonlyArray<Duration.Duration> = [
-  Duration.seconds(5),
-  Duration.minutes(5),
-  Duration.minutes(30),
-  Duration.hours(2),
-  Duration.hours(5),
-  Duration.hours(10),
-  Duration.hours(14),
-  Duration.hours(20),
-  Duration.hours(24)
-]
 
 /** Settings of a worker. @since 0.1.0 */
 export interface Options {
@@ -68,7 +58,7 @@ export interface Options {
   readonly lease?: Duration.DurationInput | undefined
   /** How often expired leases are reaped (default half the lease, at most 10 s; also at start). */
   readonly reapInterval?: Duration.DurationInput | undefined
-  /** Delay before each retry (default: CONTRACT.md). */
+  /** Delay before each retry (default `DeliveryPolicy.defaultRetrySchedule`). */
   readonly retrySchedule?: ReadonlyArray<Duration.DurationInput> | undefined
   /** Relative jitter of every delay (default 0.2, i.e. ±20 %). */
   readonly jitter?: number | undefined
@@ -94,8 +84,8 @@ export const defaults = {
   pollInterval: Duration.seconds(1),
   lease: Duration.seconds(60),
   reapInterval: Duration.seconds(10),
-  retrySchedule: defaultRetrySchedule,
-  jitter: 0.2,
+  retrySchedule: DeliveryPolicy.defaultRetrySchedule,
+  jitter: DeliveryPolicy.defaultJitter,
   timeout: Duration.seconds(15),
   maxResponseBytes: 64 * 1024,
   excerptBytes: 4 * 1024,
@@ -103,42 +93,6 @@ export const defaults = {
   listen: true,
   shutdownGrace: Duration.seconds(5)
 } as const
-
-/**
- * The delay before the next retry, in milliseconds, or `None` when the schedule is exhausted. `step` is
- * the number of retries already used; `random` in [0, 1) draws the jitter; `retryAfterMillis` (a 429/503
- * `Retry-After`) is honoured within [delay, 2 × delay].
- *
- * @since 0.1.0
- */
-export const retryDelay = (options: {
-  readonly schedule: ReadonlyArray<Duration.DurationInput>
-  readonly step: number
-  readonly jitter: number
-  readonly random: () => number
-  readonly retryAfterMillis?: number | undefined
-}): Option.Option<number> => {
-  const base = options.schedule[options.step]
-  if (base === undefined) return Option.none()
-  const delay = Duration.toMillis(base) * (1 + options.jitter * (2 * options.random() - 1))
-  const retryAfter = options.retryAfterMillis
-  return Option.some(
-    Math.round(retryAfter === undefined ? delay : Math.min(2 * delay, Math.max(delay, retryAfter)))
-  )
-}
-
-/**
- * A `Retry-After` header value (seconds or an HTTP date) in milliseconds from `now`.
- *
- * @since 0.1.0
- */
-export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
-  if (value === undefined) return undefined
-  const text = value.trim()
-  if (/^\d+$/.test(text)) return Number(text) * 1000
-  const date = Date.parse(text)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
 
 /**
  * A running worker.
@@ -153,117 +107,215 @@ export class DeliveryWorker extends Context.Tag("@spacesync/core/DeliveryWorker"
   readonly inFlight: Effect.Effect<number>
 }>() {}
 
-interface Exchange {
-  readonly status: number | null
-  readonly retryAfter: string | undefined
-  readonly excerpt: string | null
-  readonly error: unknown
+/** `Options` with every default applied. */
+interface Settings {
+  readonly concurrency: number
+  readonly perEndpoint: number
+  readonly batchSize: number
+  readonly pollInterval: Duration.DurationInput
+  readonly lease: Duration.DurationInput
+  readonly reapInterval: Duration.DurationInput
+  readonly policy: DeliveryPolicy.Settings
+  readonly timeout: Duration.Duration
+  readonly limits: DeliveryTransport.Limits
+  readonly disableAfter: Duration.DurationInput
+  readonly listen: boolean
+  readonly shutdownGraceMillis: number
 }
 
-// Endpoint URLs repeat: parse each once.
-const targets = new Map<string, { readonly origin: string; readonly path: string }>()
-const parseTarget = (url: string) => {
-  let target = targets.get(url)
-  if (target === undefined) {
-    const parsed = new URL(url)
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }
-    if (targets.size > 10_000) targets.clear()
-    targets.set(url, target)
+const settingsOf = (options: Options): Settings => {
+  const lease = options.lease ?? defaults.lease
+  const timeout = Duration.decode(options.timeout ?? defaults.timeout)
+  return {
+    concurrency: options.concurrency ?? defaults.concurrency,
+    perEndpoint: options.perEndpointConcurrency ?? defaults.perEndpointConcurrency,
+    batchSize: options.batchSize ?? defaults.batchSize,
+    pollInterval: options.pollInterval ?? defaults.pollInterval,
+    lease,
+    reapInterval: options.reapInterval ??
+      Duration.min(defaults.reapInterval, Duration.millis(Duration.toMillis(lease) / 2)),
+    policy: {
+      schedule: options.retrySchedule ?? defaults.retrySchedule,
+      jitter: options.jitter ?? defaults.jitter,
+      random: Math.random
+    },
+    timeout,
+    limits: {
+      maxBytes: options.maxResponseBytes ?? defaults.maxResponseBytes,
+      excerptBytes: options.excerptBytes ?? defaults.excerptBytes,
+      timeoutMillis: Duration.toMillis(timeout)
+    },
+    disableAfter: options.disableAfter ?? defaults.disableAfter,
+    listen: options.listen ?? defaults.listen,
+    shutdownGraceMillis: Duration.toMillis(options.shutdownGrace ?? defaults.shutdownGrace)
   }
-  return target
 }
 
-const firstHeader = (value: string | Array<string> | undefined) => Array.isArray(value) ? value[0] : value
+/** Requests in flight, per endpoint and in total: what the caps are checked against. */
+class Capacity {
+  readonly perEndpoint = new Map<string, number>()
+  total = 0
 
-/** A request in flight, for the deadline sweeper and shutdown. */
-interface Flight {
-  readonly deadline: number
-  controller: Dispatcher.DispatchController | undefined
-  abortedWith: Error | undefined
-}
+  constructor(readonly endpointCap: number) {}
 
-const abortFlight = (flight: Flight, reason: Error) => {
-  if (flight.abortedWith !== undefined) return
-  flight.abortedWith = reason
-  flight.controller?.abort(reason)
+  take(endpointId: string) {
+    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1)
+    this.total++
+  }
+
+  free(endpointId: string) {
+    const n = (this.perEndpoint.get(endpointId) ?? 1) - 1
+    if (n <= 0) this.perEndpoint.delete(endpointId)
+    else this.perEndpoint.set(endpointId, n)
+    this.total--
+  }
+
+  /** Whether some endpoint is at its cap (so due deliveries of it may be waiting). */
+  saturated() {
+    for (const n of this.perEndpoint.values()) if (n >= this.endpointCap) return true
+    return false
+  }
+
+  /** In flight per endpoint, with `gone` endpoints counted as saturated (nothing more is sent to them). */
+  busy(gone: ReadonlySet<string>): ReadonlyMap<string, number> {
+    return gone.size === 0
+      ? this.perEndpoint
+      : new Map([...this.perEndpoint, ...[...gone].map((id) => [id, this.endpointCap] as const)])
+  }
 }
 
 /**
- * One signed POST on the dispatcher: the stored body byte for byte, at most `maxBytes` of the answer kept.
- * This is the hot path: a bare undici handler (no response stream, no per-request fiber, abort signal or
- * timer; a sweeper enforces deadlines), and it never rejects.
+ * The completion part: results are recorded as attempts finish and written in batches (one statement per
+ * batch); endpoints that answered 410 or have failed too long are disabled. `gone` holds endpoints with a
+ * 410 not yet written: claims treat them as saturated.
  */
-const post = (
-  dispatcher: Dispatcher,
-  claimed: Claimed,
-  keys: ReadonlyArray<Buffer>,
-  flight: Flight,
-  limits: { readonly maxBytes: number; readonly excerptBytes: number; readonly timeoutMillis: number }
-): Promise<Exchange> =>
-  new Promise((resolve) => {
-    let status: number | null = null
-    let retryAfter: string | undefined
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let settled = false
-    const settle = (error: unknown) => {
-      if (settled) return
-      settled = true
-      resolve(
-        status === null
-          ? { status: null, retryAfter: undefined, excerpt: null, error: flight.abortedWith ?? error }
-          : {
-            status,
-            retryAfter,
-            // A body that broke off after the status line still answered.
-            excerpt: Buffer.concat(chunks).subarray(0, limits.excerptBytes).toString("utf8"),
-            error: null
-          }
+const completion = (queue: DeliveryQueue["Type"], settings: Settings, capacity: Capacity) =>
+  Effect.gen(function*() {
+    const results: Array<AttemptResult> = []
+    const ready = yield* Queue.sliding<void>(1)
+    const gone = new Set<string>()
+    const flushDelay = Duration.millis(20)
+
+    const record = (result: AttemptResult) => {
+      results.push(result)
+      Queue.unsafeOffer(ready, undefined)
+    }
+
+    const disabling = (batch: ReadonlyArray<AttemptResult>, stale: ReadonlyArray<Webhook.EndpointId>) => {
+      const reasons = new Map<Webhook.EndpointId, string>()
+      for (const r of batch) if (r.statusCode === 410) reasons.set(r.endpointId, DeliveryPolicy.goneReason)
+      for (const id of stale) {
+        if (!reasons.has(id)) reasons.set(id, `No successful delivery for ${humanDuration(settings.disableAfter)}`)
+      }
+      return Effect.forEach(
+        reasons,
+        ([id, reason]) => Effect.ensuring(queue.disableEndpoint(id, reason), Effect.sync(() => gone.delete(id))),
+        { discard: true }
       )
     }
-    try {
-      const target = parseTarget(claimed.url)
-      const timestamp = Math.floor(Date.now() / 1000)
-      dispatcher.dispatch({
-        origin: target.origin,
-        path: target.path,
-        method: "POST",
-        headers: {
-          ...Webhook.headers({ id: claimed.eventId, timestamp, body: claimed.body, keys }),
-          "user-agent": "spacesync-webhooks/1"
-        },
-        body: claimed.body,
-        headersTimeout: limits.timeoutMillis,
-        bodyTimeout: limits.timeoutMillis
-      }, {
-        onRequestStart(controller) {
-          flight.controller = controller
-          if (flight.abortedWith !== undefined) controller.abort(flight.abortedWith)
-        },
-        onResponseStart(_controller, statusCode, headers) {
-          status = statusCode
-          retryAfter = firstHeader(headers["retry-after"])
-        },
-        onResponseData(controller, chunk) {
-          if (size >= limits.maxBytes) return
-          chunks.push(chunk)
-          size += chunk.length
-          if (size >= limits.maxBytes) {
-            settle(null)
-            controller.abort(new Error("Response body limit reached"))
-          }
-        },
-        onResponseEnd() {
-          settle(null)
-        },
-        onResponseError(_controller, error) {
-          settle(error)
-        }
-      })
-    } catch (error) {
-      settle(error)
-    }
+
+    // One batch, never interrupted once taken: an interrupted write may still have committed, and writing
+    // it again would log its attempts twice (a finished delivery's attempt is then also a lost lease's).
+    // A batch that failed goes back to the front.
+    const flushBatch = Effect.uninterruptible(Effect.suspend(() => {
+      const batch = results.splice(0, 500)
+      return queue.complete(batch, { disableAfter: settings.disableAfter }).pipe(
+        Effect.onExit((exit) => exit._tag === "Failure" ? Effect.sync(() => results.unshift(...batch)) : Effect.void),
+        Effect.flatMap((stale) => disabling(batch, stale))
+      )
+    }))
+
+    const flush = Effect.whileLoop({ while: () => results.length > 0, body: () => flushBatch, step: () => {} })
+
+    const loop = Effect.gen(function*() {
+      while (true) {
+        yield* Queue.take(ready)
+        // Under load, let a few more results join the batch: one statement records them all.
+        if (results.length < settings.batchSize / 2 && capacity.total > 0) yield* Effect.sleep(flushDelay)
+        yield* flush.pipe(
+          Effect.catchAllCause((cause) =>
+            Effect.logError("Recording delivery attempts failed; retrying", cause).pipe(
+              Effect.zipRight(Effect.sleep("1 second")),
+              Effect.zipRight(Queue.offer(ready, undefined))
+            )
+          )
+        )
+      }
+    })
+
+    return { record, flush, loop, gone } as const
   })
+
+/** The result of an attempt as the queue records it, from the policy's decision; counts it in the metrics. */
+const attemptResult = (
+  claimed: Claimed,
+  exchange: DeliveryTransport.Exchange,
+  decision: DeliveryPolicy.Decision,
+  attemptedAt: Date,
+  durationMs: number,
+  now: number
+): AttemptResult => {
+  if (decision._tag === "Succeeded") {
+    DeliveryMetrics.attemptsWith("success").unsafeUpdate(1, [])
+    DeliveryMetrics.latency.unsafeUpdate(Math.max(0, now - claimed.eventCreatedAt) / 1000, [])
+  }
+  const status = exchange.status
+  const errorClass = decision._tag === "Succeeded"
+    ? null
+    : status !== null
+    ? "http" as const
+    : (exchange.error as { readonly _tag?: unknown } | null)?._tag === "DecryptError"
+    ? null
+    : OutboundGuard.errorClass(exchange.error)
+  if (decision._tag !== "Succeeded") DeliveryMetrics.attemptsWith(errorClass ?? "other").unsafeUpdate(1, [])
+  return {
+    claimId: claimed.claimId,
+    tid: claimed.tid,
+    deliveryId: claimed.deliveryId,
+    endpointId: claimed.endpointId,
+    attempt: claimed.attempt,
+    trigger: claimed.trigger,
+    url: claimed.url,
+    outcome: decision._tag === "Succeeded" ? "succeeded" : decision._tag === "Retry" ? "retry" : "failed",
+    attemptedAt,
+    durationMs,
+    statusCode: status,
+    responseExcerpt: exchange.excerpt,
+    errorClass,
+    errorMessage: decision._tag === "Succeeded"
+      ? null
+      : status !== null
+      ? `HTTP ${status}`
+      : errorClass === null
+      ? "The endpoint secret cannot be decrypted (SPACESYNC_SECRET_KEY changed?)"
+      : describe(exchange.error),
+    nextAttemptAt: decision._tag === "Retry" ? new Date(decision.at) : null,
+    reason: decision._tag === "Failed" || decision._tag === "Gone" ? decision.reason : null
+  }
+}
+
+/** The signing keys of a claimed delivery; decrypted secrets are cached by ciphertext (a rotation changes it). */
+const signingKeys = (box: SecretBox["Type"]) => {
+  const keys = new Map<string, Buffer>()
+  return (claimed: Claimed) =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      const out: Array<Buffer> = []
+      for (const secret of claimed.secrets) {
+        if (secret.expiresAt !== null && Date.parse(secret.expiresAt) <= now) continue
+        let key = keys.get(secret.key)
+        if (key === undefined) {
+          const plain = yield* box.decrypt("webhook-secrets", secret.key, claimed.endpointId)
+          key = Webhook.secretKey(plain)
+          if (key === undefined) continue
+          if (keys.size > 10_000) keys.clear()
+          keys.set(secret.key, key)
+        }
+        out.push(key)
+      }
+      return out as ReadonlyArray<Buffer>
+    })
+}
 
 /**
  * A worker with `options`, running until its scope closes; then it stops claiming, lets requests in
@@ -280,217 +332,93 @@ export const make = (
   DeliveryQueue | NodeHttpClient.Dispatcher | SecretBox | Scope.Scope
 > =>
   Effect.gen(function*() {
-    const o = {
-      concurrency: options.concurrency ?? defaults.concurrency,
-      perEndpoint: options.perEndpointConcurrency ?? defaults.perEndpointConcurrency,
-      batchSize: options.batchSize ?? defaults.batchSize,
-      pollInterval: options.pollInterval ?? defaults.pollInterval,
-      lease: options.lease ?? defaults.lease,
-      reapInterval: options.reapInterval ??
-        Duration.min(defaults.reapInterval, Duration.millis(Duration.toMillis(options.lease ?? defaults.lease) / 2)),
-      schedule: options.retrySchedule ?? defaults.retrySchedule,
-      jitter: options.jitter ?? defaults.jitter,
-      timeout: Duration.decode(options.timeout ?? defaults.timeout),
-      maxResponseBytes: options.maxResponseBytes ?? defaults.maxResponseBytes,
-      excerptBytes: options.excerptBytes ?? defaults.excerptBytes,
-      disableAfter: options.disableAfter ?? defaults.disableAfter,
-      listen: options.listen ?? defaults.listen,
-      shutdownGrace: Duration.toMillis(options.shutdownGrace ?? defaults.shutdownGrace)
-    }
+    const settings = settingsOf(options)
     const queue = yield* DeliveryQueue
-    const box = yield* SecretBox
-    const dispatcher = yield* NodeHttpClient.Dispatcher
-    const timeoutMillis = Duration.toMillis(o.timeout)
-    const limits = { maxBytes: o.maxResponseBytes, excerptBytes: o.excerptBytes, timeoutMillis }
-    const flights = new Set<Flight>()
-    const sweepInterval = Duration.millis(Math.max(10, Math.min(250, timeoutMillis / 10)))
+    const keysOf = signingKeys(yield* SecretBox)
+    const dispatcher: Dispatcher = yield* NodeHttpClient.Dispatcher
+    const capacity = new Capacity(settings.perEndpoint)
+    const completions = yield* completion(queue, settings, capacity)
+    const flights = new Set<DeliveryTransport.Flight>()
     let stopped = false
 
-    const inFlight = new Map<string, number>()
-    let total = 0
     // Whether the last claim may have left due deliveries behind (a full batch, or saturated endpoints).
     let backlog = true
-    const refill = Math.max(1, Math.floor(Math.min(o.batchSize, o.concurrency) / 2))
-    const flushDelay = Duration.millis(20)
+    const refill = Math.max(1, Math.floor(Math.min(settings.batchSize, settings.concurrency) / 2))
     const wakeups = yield* Queue.sliding<void>(1)
     const wake = () => void Queue.unsafeOffer(wakeups, undefined)
-    const results: Array<AttemptResult> = []
-    const resultsReady = yield* Queue.sliding<void>(1)
-    const keys = new Map<string, Buffer>()
-    const gone = new Set<string>()
 
-    // Decrypted secrets are cached by ciphertext; a rotation changes the ciphertext.
-    const keysOf = (claimed: Claimed) =>
-      Effect.gen(function*() {
-        const now = Date.now()
-        const out: Array<Buffer> = []
-        for (const secret of claimed.secrets) {
-          if (secret.expiresAt !== null && Date.parse(secret.expiresAt) <= now) continue
-          let key = keys.get(secret.key)
-          if (key === undefined) {
-            const plain = yield* box.decrypt("webhook-secrets", secret.key, claimed.endpointId)
-            key = Webhook.secretKey(plain)
-            if (key === undefined) continue
-            if (keys.size > 10_000) keys.clear()
-            keys.set(secret.key, key)
-          }
-          out.push(key)
-        }
-        return out
-      })
-
-    const decide = (claimed: Claimed, result: Exchange, attemptedAt: Date, durationMs: number): AttemptResult => {
-      const finished = Date.now()
-      const base = {
-        claimId: claimed.claimId,
-        tid: claimed.tid,
-        deliveryId: claimed.deliveryId,
-        endpointId: claimed.endpointId,
-        attempt: claimed.attempt,
-        trigger: claimed.trigger,
-        url: claimed.url,
-        attemptedAt,
-        durationMs,
-        statusCode: result.status,
-        responseExcerpt: result.excerpt
-      }
-      if (result.status !== null && result.status >= 200 && result.status < 300) {
-        DeliveryMetrics.attemptsWith("success").unsafeUpdate(1, [])
-        DeliveryMetrics.latency.unsafeUpdate(Math.max(0, finished - claimed.eventCreatedAt) / 1000, [])
-        return {
-          ...base,
-          outcome: "succeeded",
-          errorClass: null,
-          errorMessage: null,
-          nextAttemptAt: null,
-          reason: null
-        }
-      }
-      const errorClass = result.status !== null
-        ? "http" as const
-        : (result.error as { readonly _tag?: unknown } | null)?._tag === "DecryptError"
-        ? null
-        : OutboundGuard.errorClass(result.error)
-      DeliveryMetrics.attemptsWith(errorClass ?? "other").unsafeUpdate(1, [])
-      const errorMessage = result.status !== null
-        ? `HTTP ${result.status}`
-        : errorClass === null
-        ? "The endpoint secret cannot be decrypted (SPACESYNC_SECRET_KEY changed?)"
-        : describe(result.error)
-      if (result.status === 410) {
-        gone.add(claimed.endpointId)
-        return {
-          ...base,
-          outcome: "failed",
-          errorClass,
-          errorMessage,
-          nextAttemptAt: null,
-          reason: "The endpoint answered 410 Gone"
-        }
-      }
-      const retryAfter = result.status === 429 || result.status === 503
-        ? parseRetryAfter(result.retryAfter, finished)
-        : undefined
-      const delay = retryDelay({
-        schedule: o.schedule,
-        step: claimed.scheduleStep,
-        jitter: o.jitter,
-        random: Math.random,
-        retryAfterMillis: retryAfter
-      })
-      return Option.match(delay, {
-        onNone: (): AttemptResult => ({
-          ...base,
-          outcome: "failed",
-          errorClass,
-          errorMessage,
-          nextAttemptAt: null,
-          reason: claimed.trigger === "scheduled" ? "Retries exhausted" : `A ${claimed.trigger} attempt failed`
-        }),
-        onSome: (millis): AttemptResult => ({
-          ...base,
-          outcome: "retry",
-          errorClass,
-          errorMessage,
-          nextAttemptAt: new Date(finished + millis),
-          reason: null
-        })
-      })
-    }
-
-    const record = (result: AttemptResult) => {
-      results.push(result)
-      Queue.unsafeOffer(resultsReady, undefined)
+    const finish = (claimed: Claimed, exchange: DeliveryTransport.Exchange, attemptedAt: Date, durationMs: number) => {
+      const now = Date.now()
+      const decision = DeliveryPolicy.decide(claimed, exchange, settings.policy, now)
+      if (decision._tag === "Gone") completions.gone.add(claimed.endpointId)
+      completions.record(attemptResult(claimed, exchange, decision, attemptedAt, durationMs, now))
     }
 
     const release = (claimed: Claimed) => {
-      const n = (inFlight.get(claimed.endpointId) ?? 1) - 1
-      if (n <= 0) inFlight.delete(claimed.endpointId)
-      else inFlight.set(claimed.endpointId, n)
-      total--
-      if (backlog && o.concurrency - total >= refill) wake()
+      capacity.free(claimed.endpointId)
+      if (backlog && settings.concurrency - capacity.total >= refill) wake()
     }
 
-    // Starts one attempt; it records its result and frees its slot when done.
-    const deliver = (claimed: Claimed, secretKeys: Either.Either<ReadonlyArray<Buffer>, unknown>) => {
+    // Dispatch: starts one attempt; it records its result and frees its slot when done.
+    const dispatch = (claimed: Claimed, keys: Either.Either<ReadonlyArray<Buffer>, unknown>) => {
       const attemptedAt = new Date()
       const started = performance.now()
-      if (Either.isLeft(secretKeys)) {
-        const exchange = { status: null, retryAfter: undefined, excerpt: null, error: secretKeys.left }
-        record(decide(claimed, exchange, attemptedAt, 0))
+      if (Either.isLeft(keys)) {
+        finish(claimed, { status: null, retryAfter: undefined, excerpt: null, error: keys.left }, attemptedAt, 0)
         release(claimed)
         return
       }
-      const flight: Flight = { deadline: Date.now() + timeoutMillis, controller: undefined, abortedWith: undefined }
+      const flight: DeliveryTransport.Flight = {
+        deadline: Date.now() + settings.limits.timeoutMillis,
+        controller: undefined,
+        abortedWith: undefined
+      }
       flights.add(flight)
-      post(dispatcher, claimed, secretKeys.right, flight, limits).then((exchange) => {
+      DeliveryTransport.post(dispatcher, claimed, keys.right, flight, settings.limits).then((exchange) => {
         flights.delete(flight)
-        if (!stopped) record(decide(claimed, exchange, attemptedAt, performance.now() - started))
+        if (!stopped) finish(claimed, exchange, attemptedAt, performance.now() - started)
         release(claimed)
       })
     }
 
     // Aborts requests past their deadline (the whole exchange, body included, is bounded by `timeout`).
+    const sweepInterval = Duration.millis(Math.max(10, Math.min(250, settings.limits.timeoutMillis / 10)))
     const sweepLoop = Effect.gen(function*() {
       while (true) {
         yield* Effect.sleep(sweepInterval)
         const now = Date.now()
         for (const flight of flights) {
           if (now >= flight.deadline) {
-            abortFlight(
+            DeliveryTransport.abort(
               flight,
-              new OutboundGuard.TimeoutError(`No complete answer within ${Duration.format(o.timeout)}`)
+              new OutboundGuard.TimeoutError(`No complete answer within ${Duration.format(settings.timeout)}`)
             )
           }
         }
       }
     })
 
+    // Claiming: as many due deliveries as there are free slots, within the per-endpoint caps.
     const claimOnce = Effect.gen(function*() {
-      const free = o.concurrency - total
+      const free = settings.concurrency - capacity.total
       if (free <= 0) {
         backlog = true
         return false
       }
-      const limit = Math.min(free, o.batchSize)
-      const saturated = [...inFlight.values()].some((n) => n >= o.perEndpoint)
-      // Endpoints about to be disabled (a 410 not yet recorded) count as saturated: nothing more is sent.
-      const busy = gone.size === 0
-        ? inFlight
-        : new Map([...inFlight, ...[...gone].map((id) => [id, o.perEndpoint] as const)])
+      const limit = Math.min(free, settings.batchSize)
+      const saturated = capacity.saturated()
       const claimed = yield* queue.claim({
         claimId: Ids.random("clm"),
         limit,
-        perEndpoint: o.perEndpoint,
-        inFlight: busy,
-        lease: o.lease
+        perEndpoint: settings.perEndpoint,
+        inFlight: capacity.busy(completions.gone),
+        lease: settings.lease
       })
       for (const c of claimed) {
-        inFlight.set(c.endpointId, (inFlight.get(c.endpointId) ?? 0) + 1)
-        total++
-        deliver(c, yield* Effect.either(keysOf(c)))
+        capacity.take(c.endpointId)
+        dispatch(c, yield* Effect.either(keysOf(c)))
       }
-      backlog = claimed.length === limit || saturated || [...inFlight.values()].some((n) => n >= o.perEndpoint)
+      backlog = claimed.length === limit || saturated || capacity.saturated()
       return claimed.length === limit
     })
 
@@ -504,46 +432,7 @@ export const make = (
             )
           )
         )
-        if (!more) yield* Effect.ignore(Effect.timeout(Queue.take(wakeups), o.pollInterval))
-      }
-    })
-
-    const disabling = (batch: ReadonlyArray<AttemptResult>, stale: ReadonlyArray<Webhook.EndpointId>) => {
-      const reasons = new Map<Webhook.EndpointId, string>()
-      for (const r of batch) if (r.statusCode === 410) reasons.set(r.endpointId, "The endpoint answered 410 Gone")
-      for (const id of stale) {
-        if (!reasons.has(id)) reasons.set(id, `No successful delivery for ${humanDuration(o.disableAfter)}`)
-      }
-      return Effect.forEach(
-        reasons,
-        ([id, reason]) => Effect.ensuring(queue.disableEndpoint(id, reason), Effect.sync(() => gone.delete(id))),
-        { discard: true }
-      )
-    }
-
-    const flushOnce = Effect.gen(function*() {
-      while (results.length > 0) {
-        const batch = results.splice(0, 500)
-        const stale = yield* queue.complete(batch, { disableAfter: o.disableAfter }).pipe(
-          Effect.onExit((exit) => exit._tag === "Failure" ? Effect.sync(() => results.unshift(...batch)) : Effect.void)
-        )
-        yield* disabling(batch, stale)
-      }
-    })
-
-    const flushLoop = Effect.gen(function*() {
-      while (true) {
-        yield* Queue.take(resultsReady)
-        // Under load, let a few more results join the batch: one statement records them all.
-        if (results.length < o.batchSize / 2 && total > 0) yield* Effect.sleep(flushDelay)
-        yield* flushOnce.pipe(
-          Effect.catchAllCause((cause) =>
-            Effect.logError("Recording delivery attempts failed; retrying", cause).pipe(
-              Effect.zipRight(Effect.sleep("1 second")),
-              Effect.zipRight(Queue.offer(resultsReady, undefined))
-            )
-          )
-        )
+        if (!more) yield* Effect.ignore(Effect.timeout(Queue.take(wakeups), settings.pollInterval))
       }
     })
 
@@ -556,33 +445,36 @@ export const make = (
           yield* Effect.logInfo(`Returned ${reaped} deliveries with expired leases to the queue`)
           wake()
         }
-        yield* Effect.sleep(o.reapInterval)
+        yield* Effect.sleep(settings.reapInterval)
       }
     })
 
-    const flushFiber = yield* Effect.forkScoped(flushLoop)
+    const flushFiber = yield* Effect.forkScoped(completions.loop)
     yield* Effect.forkScoped(reapLoop)
     yield* Effect.forkScoped(sweepLoop)
-    if (o.listen) yield* Effect.forkScoped(Stream.runForEach(queue.notifications, () => Effect.sync(wake)))
+    if (settings.listen) yield* Effect.forkScoped(Stream.runForEach(queue.notifications, () => Effect.sync(wake)))
     const claimFiber = yield* Effect.forkScoped(claimLoop)
 
     // Runs first on shutdown: stop claiming, let requests in flight finish, record what finished.
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
         yield* Fiber.interrupt(claimFiber)
-        const deadline = Date.now() + o.shutdownGrace
-        while (total > 0 && Date.now() < deadline) yield* Effect.sleep("20 millis")
+        const deadline = Date.now() + settings.shutdownGraceMillis
+        while (capacity.total > 0 && Date.now() < deadline) yield* Effect.sleep("20 millis")
         // Whatever is still in flight is abandoned: its lease expires and another worker sends it again.
         stopped = true
-        for (const flight of flights) abortFlight(flight, new Error("The worker stopped"))
+        for (const flight of flights) DeliveryTransport.abort(flight, new Error("The worker stopped"))
+        // Waits for a batch being written (batches are not interruptible), then writes the rest.
         yield* Fiber.interrupt(flushFiber)
-        yield* flushOnce.pipe(Effect.catchAllCause((cause) => Effect.logWarning("Final flush failed", cause)))
+        yield* completions.flush.pipe(
+          Effect.catchAllCause((cause) => Effect.logWarning("Final flush failed", cause))
+        )
       })
     )
 
     return DeliveryWorker.of({
       wake: Effect.sync(wake),
-      inFlight: Effect.sync(() => total)
+      inFlight: Effect.sync(() => capacity.total)
     })
   })
 

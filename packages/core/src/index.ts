@@ -52,11 +52,25 @@ export * as Database from "./Database.js"
 export * as DeliveryMetrics from "./DeliveryMetrics.js"
 
 /**
+ * The retry policy of webhook deliveries as pure functions: what an attempt's outcome means next.
+ *
+ * @since 0.1.0
+ */
+export * as DeliveryPolicy from "./DeliveryPolicy.js"
+
+/**
  * The durable webhook delivery queue in PostgreSQL: batched claims with leases, completions, reaping.
  *
  * @since 0.1.0
  */
 export * as DeliveryQueue from "./DeliveryQueue.js"
+
+/**
+ * The transport of webhook deliveries: one signed POST through an undici dispatcher, deadlines kept by the caller.
+ *
+ * @since 0.1.0
+ */
+export * as DeliveryTransport from "./DeliveryTransport.js"
 
 /**
  * Delivery workers: claim, sign, POST, retry; a layer for the hub or a process of its own.

@@ -1,11 +1,13 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
 import type * as Ids from "@spacesync/adapter-kit/Ids"
-import { DateTime, Duration, Effect, Either, Layer, Option } from "effect"
+import { DateTime, Deferred, Duration, Effect, Either, Layer, Stream } from "effect"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import * as DeliveryMetrics from "../src/DeliveryMetrics.js"
+import * as DeliveryQueue from "../src/DeliveryQueue.js"
 import * as DeliveryWorker from "../src/DeliveryWorker.js"
 import * as OutboundGuard from "../src/OutboundGuard.js"
+import * as SecretBox from "../src/SecretBox.js"
 import * as TestDatabase from "../src/testing/TestDatabase.js"
 import * as Webhook from "../src/Webhook.js"
 import * as WebhookEndpoints from "../src/WebhookEndpoints.js"
@@ -20,6 +22,7 @@ import {
   realSleep,
   type Received,
   receiver,
+  secretKey,
   seedConnection,
   seedPlatform
 } from "./support/Delivery.js"
@@ -80,39 +83,61 @@ const endpointOf = (platformId: Ids.PlatformId, endpointId: string) =>
   Effect.flatMap(Store, (store) => store.get(platformId, endpointId)).pipe(Effect.orDie)
 
 describe("DeliveryWorker", () => {
-  it("retries after the contract's schedule with ±20 % jitter, Retry-After within [delay, 2 × delay]", () => {
-    const delay = (step: number, random: number, retryAfterMillis?: number) =>
-      DeliveryWorker.retryDelay({
-        schedule: DeliveryWorker.defaultRetrySchedule,
-        step,
-        jitter: 0.2,
-        random: () => random,
-        retryAfterMillis
-      })
-    expect(DeliveryWorker.defaultRetrySchedule.map(Duration.toSeconds)).toEqual([
-      5,
-      300,
-      1800,
-      7200,
-      18000,
-      36000,
-      50400,
-      72000,
-      86400
-    ])
-    expect(delay(0, 0.5)).toEqual(Option.some(5000))
-    expect(delay(0, 0)).toEqual(Option.some(4000))
-    expect(delay(0, 0.999999)).toEqual(Option.some(6000))
-    expect(delay(8, 0.5)).toEqual(Option.some(86_400_000))
-    expect(delay(9, 0.5)).toEqual(Option.none())
-    // Retry-After is honoured, but never below the delay nor above twice the delay.
-    expect(delay(1, 0.5, 1000)).toEqual(Option.some(300_000))
-    expect(delay(1, 0.5, 400_000)).toEqual(Option.some(400_000))
-    expect(delay(1, 0.5, 3_600_000)).toEqual(Option.some(600_000))
-    expect(DeliveryWorker.parseRetryAfter("120", 0)).toBe(120_000)
-    expect(DeliveryWorker.parseRetryAfter("Thu, 01 Jan 1970 00:01:00 GMT", 30_000)).toBe(30_000)
-    expect(DeliveryWorker.parseRetryAfter("soon", 0)).toBeUndefined()
-  })
+  // The retry schedule, jitter and Retry-After are DeliveryPolicy's (DeliveryPolicy.test.ts, no database).
+
+  it.live("a batch of results being written when the worker stops is written once, not again at shutdown", () =>
+    Effect.gen(function*() {
+      const target = yield* receiver()
+      const claimed: DeliveryQueue.Claimed = {
+        claimId: "clm_test",
+        tid: "(0,1)",
+        deliveryId: "dlv_test" as Webhook.DeliveryId,
+        endpointId: "whe_test" as Webhook.EndpointId,
+        eventId: "evt_test" as Ids.EventId,
+        attempt: 1,
+        scheduleStep: 0,
+        trigger: "scheduled",
+        eventCreatedAt: Date.now(),
+        url: `${target.url}/hook`,
+        secrets: [],
+        body: "{}"
+      }
+      let handedOut = false
+      const writes: Array<ReadonlyArray<DeliveryQueue.AttemptResult>> = []
+      const written = yield* Deferred.make<void>()
+      // A queue whose write commits at once but answers late (as a statement does whose reply is slow to
+      // come back): the worker stops in between.
+      const queue = Layer.succeed(
+        DeliveryQueue.DeliveryQueue,
+        DeliveryQueue.DeliveryQueue.of({
+          claim: () =>
+            Effect.sync(() => {
+              if (handedOut) return []
+              handedOut = true
+              return [claimed]
+            }),
+          complete: (results) =>
+            Effect.sync(() => writes.push(results)).pipe(
+              Effect.zipRight(Deferred.succeed(written, undefined)),
+              Effect.zipRight(Effect.sleep("300 millis")),
+              Effect.as([])
+            ),
+          reap: Effect.succeed(0),
+          disableEndpoint: () => Effect.succeed(true),
+          depths: Effect.succeed([]),
+          notifications: Stream.empty
+        })
+      )
+      yield* Deferred.await(written).pipe(
+        Effect.provide(
+          workerLayer({ listen: false }).pipe(Layer.provide(queue), Layer.provide(SecretBox.layer(secretKey)))
+        )
+      )
+      expect(target.received).toHaveLength(1)
+      expect(writes.map((batch) => batch.map((r) => [r.deliveryId, r.attempt, r.outcome]))).toEqual([
+        [["dlv_test", 1, "succeeded"]]
+      ])
+    }).pipe(Effect.scoped))
 
   layer(baseLayer(), { excludeTestServices: true })((it) => {
     it.scoped("signs every request so that standardwebhooks and core's verify both accept it, body byte for byte", () =>
