@@ -21,18 +21,8 @@ export const List = <S extends Schema.Schema.Any>(item: S) => Schema.Struct({ da
 /** @since 0.1.0 */
 export const NonEmpty = Schema.String.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(200))
 
-/** An absolute http(s) URL. @since 0.1.0 */
-export const HttpUrl = Schema.String.pipe(
-  Schema.filter((s) => {
-    try {
-      const url = new URL(s)
-      return url.protocol === "https:" || url.protocol === "http:" || "Expected an http(s) URL"
-    } catch {
-      return "Expected an absolute URL"
-    }
-  }),
-  Schema.annotations({ format: "uri" })
-)
+/** An absolute http(s) URL (the kit's one `HttpUrl` schema). @since 0.1.0 */
+export { HttpUrl } from "@spacesync/adapter-kit/HttpUrl"
 
 /** @since 0.1.0 */
 export const Timestamp = Schema.DateTimeUtc

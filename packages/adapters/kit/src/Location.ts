@@ -4,8 +4,9 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { HttpUrl } from "./HttpUrl.js"
 import { LocationId } from "./Ids.js"
-import { isHttpUrl, isText, isTimestamp, localTimePattern } from "./internal/checks.js"
+import { isText, isTimestamp, localTimePattern } from "./internal/checks.js"
 import { countryCodes } from "./internal/iso.js"
 import { CurrencyCode } from "./Money.js"
 
@@ -105,9 +106,6 @@ const LocalTime = Schema.String.pipe(
 export const OpeningHours = Schema.Struct({ day: Weekday, opens: LocalTime, closes: LocalTime }).annotations({
   identifier: "OpeningHours"
 })
-
-/** An absolute http(s) URL. @since 0.1.0 */
-export const HttpUrl = Schema.String.pipe(Schema.filter((s) => isHttpUrl(s) || "Expected an http(s) URL"))
 
 /** An ISO 8601 date-time with an offset or `Z`, kept as sent. @since 0.1.0 */
 export const Timestamp = Schema.String.pipe(

@@ -24,6 +24,13 @@ export * as Digest from "./Digest.js"
 export * as AdapterError from "./AdapterError.js"
 
 /**
+ * The one schema of an absolute http(s) URL.
+ *
+ * @since 0.1.0
+ */
+export * as HttpUrl from "./HttpUrl.js"
+
+/**
  * Branded ids and the derivation of hub ids from upstream ids.
  *
  * @since 0.1.0

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either, ParseResult, Schema } from "effect"
+import { Either, JSONSchema, Option, ParseResult, Schema } from "effect"
 import fc from "fast-check"
 import { createHash } from "node:crypto"
+import * as HttpUrl from "../src/HttpUrl.js"
 import * as Ids from "../src/Ids.js"
 import * as Location from "../src/Location.js"
 import * as LocationSnapshot from "../src/LocationSnapshot.js"
@@ -105,6 +106,31 @@ describe("Location and Price decoding", () => {
 
   it("rejects ids of the wrong kind", () => {
     expect(issues(Price.Price, { ...priceInput, locationId: "res_abc" })[0]!.path).toBe("locationId")
+  })
+})
+
+describe("HttpUrl", () => {
+  it("accepts absolute http(s) URLs, kept as given, and nothing else", () => {
+    const decode = Schema.decodeUnknownEither(HttpUrl.HttpUrl)
+    for (const url of ["https://example.com", "http://127.0.0.1:8080/a?b=c#d", "HTTPS://Example.COM/x y"]) {
+      expect(decode(url)).toEqual(Either.right(url))
+    }
+    for (const url of ["/relative", "example.com", "ftp://example.com/", "file:///etc/passwd", "javascript:x", ""]) {
+      expect(issues(HttpUrl.HttpUrl, url)).toEqual([{ path: "", message: "Expected an absolute http(s) URL" }])
+    }
+    expect(Option.map(HttpUrl.parse("https://example.com:8443/a"), (url) => url.port)).toEqual(Option.some("8443"))
+    expect(HttpUrl.parse("mailto:a@example.com")).toEqual(Option.none())
+  })
+
+  it("is the schema of a location's website and photos, and a string with format uri in JSON Schema", () => {
+    expect(issues(Location.Location, { ...locationInput, contact: { website: "ftp://x" }, photos: ["/a.jpg"] }))
+      .toEqual([
+        { path: "contact.website", message: "Expected an absolute http(s) URL" },
+        { path: "photos.0", message: "Expected an absolute http(s) URL" }
+      ])
+    expect(JSONSchema.make(HttpUrl.HttpUrl)).toMatchObject({
+      $defs: { HttpUrl: { type: "string", format: "uri" } }
+    })
   })
 })
 

@@ -8,15 +8,19 @@ import { normalizeDecimal } from "../Money.js"
 /** @internal A non-empty string without surrounding whitespace. */
 export const isText = (s: string): boolean => s.length > 0 && s.trim() === s
 
-/** @internal An absolute http(s) URL. */
-export const isHttpUrl = (s: string): boolean => {
+/** @internal `s` parsed, when it is an absolute http(s) URL. */
+export const parseHttpUrl = (s: string): URL | undefined => {
+  let url: URL
   try {
-    const url = new URL(s)
-    return url.protocol === "https:" || url.protocol === "http:"
+    url = new URL(s)
   } catch {
-    return false
+    return undefined
   }
+  return url.protocol === "https:" || url.protocol === "http:" ? url : undefined
 }
+
+/** @internal An absolute http(s) URL. */
+export const isHttpUrl = (s: string): boolean => parseHttpUrl(s) !== undefined
 
 const timestampShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
