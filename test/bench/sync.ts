@@ -271,7 +271,7 @@ export const main = Effect.gen(function*() {
       (r) => expect(r, expectedChanged)
     )
   }).pipe(
-    Effect.provide(TestEngine.layer([FeedAdapter.adapter]).pipe(Layer.provideMerge(httpClient))),
+    Effect.provide(TestEngine.layer([FeedAdapter.make]).pipe(Layer.provideMerge(httpClient))),
     Effect.withTracer(recorder.tracer),
     Effect.withConfigProvider(
       ConfigProvider.fromMap(new Map([["SPACESYNC_FEED_MAX_BYTES", String(2 * bodies[0]!.length)]])).pipe(

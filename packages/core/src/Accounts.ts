@@ -49,7 +49,26 @@ export interface Account {
   readonly status: "active" | "paused"
   readonly pausedReason: string | null
   readonly lastSync: Option.Option<LastSync>
+  /** Where the next read of changes starts (the last `Checkpoint` of a completed read), if any. */
+  readonly syncCursor: string | null
+  /** When the last complete full read finished. */
+  readonly lastFullSyncAt: Option.Option<DateTime.Utc>
   readonly createdAt: DateTime.Utc
+}
+
+/**
+ * What a finished sync run records on its account.
+ *
+ * @since 0.1.0
+ */
+export interface SyncRecord extends LastSync {
+  /**
+   * The cursor to keep: a new one (`Some`), none (`Some(null)`: the read gave no checkpoint), or leave
+   * it as it is (`None`: a targeted or failed run).
+   */
+  readonly cursor: Option.Option<string | null>
+  /** The run was a complete full read (sets `lastFullSyncAt`). */
+  readonly fullRead: boolean
 }
 
 /**
@@ -100,6 +119,11 @@ export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, 
   readonly credentials: (
     accountId: AccountId
   ) => Effect.Effect<{ readonly account: Account; readonly credentials: unknown }, AccountNotFound | UnknownAdapter>
+  /**
+   * Records the outcome of a sync run (and the cursor it leaves). Callers that write more in the same
+   * transaction wrap it in theirs.
+   */
+  readonly recordSync: (accountId: AccountId, record: SyncRecord) => Effect.Effect<void>
   /** Pauses polling with a reason (e.g. upstream credentials rejected). */
   readonly pause: (accountId: AccountId, reason: string) => Effect.Effect<void>
   /** Resumes a paused account and schedules a sync now. */
@@ -122,6 +146,8 @@ const Row = Schema.Struct({
   last_sync_duration_ms: Schema.NullOr(Schema.Number),
   last_sync_counts: Schema.NullOr(SyncCounts),
   last_sync_error: Schema.NullOr(Schema.String),
+  sync_cursor: Schema.NullOr(Schema.String),
+  last_full_sync_at: Schema.NullOr(Schema.DateTimeUtcFromDate),
   created_at: Schema.DateTimeUtcFromDate
 })
 
@@ -143,6 +169,8 @@ const toAccount = (row: typeof Row.Type): Account => ({
       error: row.last_sync_error
     })
     : Option.none(),
+  syncCursor: row.sync_cursor,
+  lastFullSyncAt: Option.fromNullable(row.last_full_sync_at),
   createdAt: row.created_at
 })
 
@@ -164,7 +192,7 @@ export const make = Effect.gen(function*() {
 
   const columns = sql`account_id, operator_id, name, adapter, credentials, poll_interval_seconds, status,
     paused_reason, last_sync_outcome, last_sync_started_at, last_sync_finished_at, last_sync_duration_ms,
-    last_sync_counts, last_sync_error, created_at`
+    last_sync_counts, last_sync_error, sync_cursor, last_full_sync_at, created_at`
 
   const findOne = SqlSchema.findOne({
     Request: Schema.Struct({ accountId: AccountId, operatorId: Schema.NullOr(OperatorId) }),
@@ -235,6 +263,44 @@ export const make = Effect.gen(function*() {
       return { account: toAccount(row), credentials: decoded }
     })
 
+  const writeSync = SqlSchema.void({
+    Request: Schema.Struct({
+      accountId: AccountId,
+      outcome: SyncOutcome,
+      startedAt: Schema.DateTimeUtcFromDate,
+      finishedAt: Schema.DateTimeUtcFromDate,
+      durationMillis: Schema.Number,
+      counts: Schema.parseJson(SyncCounts),
+      error: Schema.NullOr(Schema.String),
+      keepCursor: Schema.Boolean,
+      cursor: Schema.NullOr(Schema.String),
+      fullRead: Schema.Boolean
+    }),
+    execute: (r) =>
+      sql`update spacesync.accounts set last_sync_outcome = ${r.outcome},
+          last_sync_started_at = ${r.startedAt}, last_sync_finished_at = ${r.finishedAt},
+          last_sync_duration_ms = ${r.durationMillis}, last_sync_counts = ${r.counts},
+          last_sync_error = ${r.error},
+          sync_cursor = case when ${r.keepCursor} then sync_cursor else ${r.cursor} end,
+          last_full_sync_at = case when ${r.fullRead} then ${r.finishedAt} else last_full_sync_at end,
+          updated_at = now()
+          where account_id = ${r.accountId}`
+  })
+
+  const recordSync = (accountId: AccountId, record: SyncRecord) =>
+    writeSync({
+      accountId,
+      outcome: record.outcome,
+      startedAt: record.startedAt,
+      finishedAt: record.finishedAt,
+      durationMillis: record.durationMillis,
+      counts: record.counts,
+      error: record.error,
+      keepCursor: Option.isNone(record.cursor),
+      cursor: Option.getOrNull(record.cursor),
+      fullRead: record.fullRead
+    }).pipe(Effect.orDie)
+
   const pause = (accountId: AccountId, reason: string) =>
     sql`update spacesync.accounts set status = 'paused', paused_reason = ${reason}, paused_at = now(),
         updated_at = now() where account_id = ${accountId}`.pipe(Effect.asVoid, Effect.orDie)
@@ -254,7 +320,7 @@ export const make = Effect.gen(function*() {
       Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void)
     )
 
-  return Accounts.of({ create, get, list, credentials, pause, resume, delete: remove })
+  return Accounts.of({ create, get, list, credentials, recordSync, pause, resume, delete: remove })
 })
 
 /**

@@ -43,6 +43,14 @@ export interface StoredSnapshot extends SnapshotSummary {
   readonly updatedAt: DateTime.Utc
 }
 
+/** The problem a sync had with one location. @since 0.1.0 */
+export interface LocationSyncError {
+  readonly externalId: string | null
+  readonly reason: string
+  readonly message: string
+  readonly path: ReadonlyArray<string | number> | null
+}
+
 /** One past (or the current) version of a location. @since 0.1.0 */
 export interface SnapshotVersion {
   readonly locationId: LocationId
@@ -86,6 +94,10 @@ export class SnapshotStore extends Context.Tag("@spacesync/core/SnapshotStore")<
   ) => Effect.Effect<SaveResult>
   /** Marks a location deleted as a new version (its last snapshot is kept). `None` if unknown or already deleted. */
   readonly markDeleted: (locationId: LocationId) => Effect.Effect<Option.Option<StoredSnapshot>>
+  /** Records the problem the last sync had with a location (its snapshot stays as it was). */
+  readonly recordError: (locationId: LocationId, error: LocationSyncError) => Effect.Effect<void>
+  /** Clears a location's recorded sync problem. */
+  readonly clearError: (locationId: LocationId) => Effect.Effect<void>
   /** Versions of a location, newest first. */
   readonly history: (
     locationId: LocationId,
@@ -185,6 +197,49 @@ export const make = Effect.gen(function*() {
           from spacesync.locations where account_id = ${accountId}`
   })
 
+  const upsertHead = SqlSchema.single({
+    Request: Schema.Struct({
+      location_id: LocationId,
+      account_id: AccountId,
+      external_id: Schema.String,
+      version: Schema.Number,
+      hash: Schema.String,
+      location_hash: Schema.String,
+      resources_hash: Schema.String,
+      prices_hash: Schema.String,
+      entity_hashes: Schema.String,
+      snapshot: Schema.String
+    }),
+    Result: Schema.Struct({ updated_at: Schema.DateTimeUtcFromDate }),
+    execute: (head) =>
+      sql`insert into spacesync.locations ${sql.insert(head)}
+        on conflict (location_id) do update set
+          external_id = excluded.external_id, version = excluded.version, hash = excluded.hash,
+          location_hash = excluded.location_hash, resources_hash = excluded.resources_hash,
+          prices_hash = excluded.prices_hash, entity_hashes = excluded.entity_hashes,
+          snapshot = excluded.snapshot, deleted_at = null, sync_error = null, sync_error_at = null,
+          updated_at = now()
+        returning updated_at`
+  })
+  const markHeadDeleted = SqlSchema.single({
+    Request: Schema.Struct({ locationId: LocationId, version: Schema.Number }),
+    Result: Schema.Struct({ snapshot: Schema.String, updated_at: Schema.DateTimeUtcFromDate }),
+    execute: ({ locationId, version }) =>
+      sql`update spacesync.locations set version = ${version}, deleted_at = now(), updated_at = now()
+          where location_id = ${locationId} returning snapshot, updated_at`
+  })
+  const setSyncError = SqlSchema.void({
+    Request: Schema.Struct({ locationId: LocationId, error: Schema.NullOr(Schema.String) }),
+    execute: ({ error, locationId }) =>
+      sql`update spacesync.locations set sync_error = ${error}, sync_error_at = ${error === null ? null : sql`now()`}
+          where location_id = ${locationId}`
+  })
+
+  const recordError = (locationId: LocationId, error: LocationSyncError) =>
+    setSyncError({ locationId, error: JSON.stringify(error) }).pipe(Effect.orDie)
+
+  const clearError = (locationId: LocationId) => setSyncError({ locationId, error: null }).pipe(Effect.orDie)
+
   const get = (locationId: LocationId) =>
     findRow(locationId).pipe(
       Effect.map(Option.map((row) => ({ ...toHead(row), snapshot: row.snapshot }))),
@@ -238,28 +293,18 @@ export const make = Effect.gen(function*() {
       const version = Option.match(previous, { onNone: () => 1, onSome: (row) => row.version + 1 })
       const text = CanonicalJson.stringify(snapshot)
       const entityHashes = JSON.stringify(hashes.entities)
-      const [row] = yield* sql<{ updated_at: Date }>`
-        insert into spacesync.locations ${
-        sql.insert({
-          location_id: locationId,
-          account_id: accountId,
-          external_id: snapshot.location.externalId,
-          version,
-          hash: hashes.hash,
-          location_hash: hashes.location,
-          resources_hash: hashes.resources,
-          prices_hash: hashes.prices,
-          entity_hashes: entityHashes,
-          snapshot: text
-        })
-      }
-        on conflict (location_id) do update set
-          external_id = excluded.external_id, version = excluded.version, hash = excluded.hash,
-          location_hash = excluded.location_hash, resources_hash = excluded.resources_hash,
-          prices_hash = excluded.prices_hash, entity_hashes = excluded.entity_hashes,
-          snapshot = excluded.snapshot, deleted_at = null, sync_error = null, sync_error_at = null,
-          updated_at = now()
-        returning updated_at`
+      const row = yield* upsertHead({
+        location_id: locationId,
+        account_id: accountId,
+        external_id: snapshot.location.externalId,
+        version,
+        hash: hashes.hash,
+        location_hash: hashes.location,
+        resources_hash: hashes.resources,
+        prices_hash: hashes.prices,
+        entity_hashes: entityHashes,
+        snapshot: text
+      })
       yield* sql`insert into spacesync.location_versions ${
         sql.insert({ location_id: locationId, version, hash: hashes.hash, snapshot: text, deleted: false })
       }`
@@ -277,7 +322,7 @@ export const make = Effect.gen(function*() {
           snapshot,
           deleted: false,
           syncError: false,
-          updatedAt: DateTime.unsafeFromDate(row!.updated_at)
+          updatedAt: row.updated_at
         }
       } as const
     }).pipe(sql.withTransaction, Effect.orDie, Effect.withSpan("SnapshotStore.save"))
@@ -287,25 +332,23 @@ export const make = Effect.gen(function*() {
       const current = yield* lockHead(locationId)
       if (Option.isNone(current) || current.value.deleted) return Option.none()
       const version = current.value.version + 1
-      const [row] = yield* sql<{ snapshot: string; updated_at: Date }>`
-        update spacesync.locations set version = ${version}, deleted_at = now(), updated_at = now()
-        where location_id = ${locationId} returning snapshot, updated_at`
+      const row = yield* markHeadDeleted({ locationId, version })
       yield* sql`insert into spacesync.location_versions ${
         sql.insert({
           location_id: locationId,
           version,
           hash: current.value.hash,
-          snapshot: row!.snapshot,
+          snapshot: row.snapshot,
           deleted: true
         })
       }`
-      const snapshot = yield* Schema.decode(Schema.parseJson(LocationSnapshot.LocationSnapshot))(row!.snapshot)
+      const snapshot = yield* Schema.decode(Schema.parseJson(LocationSnapshot.LocationSnapshot))(row.snapshot)
       return Option.some({
         ...toHead(current.value),
         version,
         deleted: true,
         snapshot,
-        updatedAt: DateTime.unsafeFromDate(row!.updated_at)
+        updatedAt: row.updated_at
       })
     }).pipe(sql.withTransaction, Effect.orDie, Effect.withSpan("SnapshotStore.markDeleted"))
 
@@ -341,7 +384,7 @@ export const make = Effect.gen(function*() {
       Effect.withSpan("SnapshotStore.atVersion")
     )
 
-  return SnapshotStore.of({ get, summaries, save, markDeleted, history, atVersion })
+  return SnapshotStore.of({ get, summaries, save, markDeleted, recordError, clearError, history, atVersion })
 })
 
 /**

@@ -1,13 +1,24 @@
 /**
- * The sync engine: for one account, list its locations through the adapter, fetch and decode each
- * snapshot, hash it, compare with the stored snapshot and write each changed location's new version, its
- * history row and its change events (which fan out in that same transaction). Changed locations that
+ * The sync engine: for one account, read its locations' snapshots through the adapter's one read
+ * (`Adapter.Snapshots`), decode each, hash it, compare with the stored snapshot and write each changed
+ * location's new version, its history row and its change events (which fan out in that same transaction). Changed locations that
  * arrive together share a transaction (up to 64); one that arrives alone gets its own. Unchanged data
  * writes and emits nothing, and a source seen before is not hashed again (see `hashCacheSize`).
  *
+ * Three kinds of run go through the same adapter read:
+ * - **full**: `read(All)`; a read that completes is the complete listing, so what it did not yield is
+ *   deleted (see the safety rules). Its last `Checkpoint` becomes the account's cursor.
+ * - **changes**: for adapters with `changes`, when the account has a cursor and its last full read is
+ *   younger than `fullSyncInterval`: only what changed since the cursor, deletions only from the
+ *   upstream's own `Deleted` elements. A rejected cursor (`CursorRejected`) falls back to a full read.
+ * - **targeted**: `read(Locations)` for the named locations (after an upstream webhook); never deletes
+ *   by absence and leaves the cursor as it is.
+ * The cursor, the deletions and the run's record are written in one transaction when the read completes.
+ *
  * Safety rules:
- * - Deletions only after a complete, successful listing; a listing that would delete more than
- *   `maxDeleteShare` of the account's known locations (and at least two) is refused and reported.
+ * - Deletions by absence only after a complete, successful full read, and never when a failed element
+ *   could not be attributed to a location; a read that would delete more than `maxDeleteShare` of the
+ *   account's known locations (and at least two) is refused and reported.
  * - One bad location (`InvalidData`) is recorded as that location's sync error and does not stop the
  *   others; nothing of it is written.
  * - `Unauthorized` pauses the account and records why.
@@ -19,7 +30,7 @@
  */
 import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
-import type { Adapter, LocationRef, SnapshotSource } from "@spacesync/adapter-kit/Adapter"
+import { Adapter } from "@spacesync/adapter-kit"
 import { AdapterError } from "@spacesync/adapter-kit/AdapterError"
 import { sha256Hex } from "@spacesync/adapter-kit/Digest"
 import type { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
@@ -48,6 +59,9 @@ import * as ContentHash from "./ContentHash.js"
 import * as EventLog from "./EventLog.js"
 import { SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
 
+/** The kind of read a run made. @since 0.1.0 */
+export type SyncMode = "full" | "changes" | "targeted"
+
 /** A problem with one location in a sync run. @since 0.1.0 */
 export interface LocationError {
   readonly externalId: string | null
@@ -60,6 +74,8 @@ export interface LocationError {
 export interface SyncReport {
   readonly accountId: AccountId
   readonly outcome: SyncOutcome
+  /** What was read: the whole account, what changed since the cursor, or named locations. */
+  readonly mode: SyncMode
   readonly startedAt: DateTime.Utc
   readonly durationMillis: number
   readonly counts: SyncCounts
@@ -94,10 +110,20 @@ export interface SyncEngineOptions {
    * unchanged source is not hashed again (default 100,000, about 25 MB; 0 disables it).
    */
   readonly hashCacheSize: number
+  /**
+   * For adapters with incremental reads: the longest time between two full reads (default 24 hours).
+   * A full read also runs whenever the account has no cursor or the upstream rejects it.
+   */
+  readonly fullSyncInterval: Duration.Duration
 }
 
 /** @since 0.1.0 */
-export const defaultOptions: SyncEngineOptions = { maxDeleteShare: 0.5, defaultConcurrency: 4, hashCacheSize: 100_000 }
+export const defaultOptions: SyncEngineOptions = {
+  maxDeleteShare: 0.5,
+  defaultConcurrency: 4,
+  hashCacheSize: 100_000,
+  fullSyncInterval: Duration.hours(24)
+}
 
 /** @since 0.1.0 */
 export const SyncEngineConfig: Config.Config<SyncEngineOptions> = Config.all({
@@ -111,6 +137,9 @@ export const SyncEngineConfig: Config.Config<SyncEngineOptions> = Config.all({
   hashCacheSize: Config.integer("SPACESYNC_SYNC_HASH_CACHE").pipe(
     Config.validate({ message: "must be 0 or more", validation: (n) => n >= 0 }),
     Config.withDefault(defaultOptions.hashCacheSize)
+  ),
+  fullSyncInterval: Config.duration("SPACESYNC_FULL_SYNC_INTERVAL").pipe(
+    Config.withDefault(defaultOptions.fullSyncInterval)
   )
 })
 
@@ -191,9 +220,7 @@ export const changeEvents = (
   return events
 }
 
-type Item =
-  | { readonly _tag: "Snapshot"; readonly externalId: string; readonly source: SnapshotSource }
-  | { readonly _tag: "Failed"; readonly externalId: string | null; readonly error: AdapterError }
+type LocationResult = Adapter.LocationResult
 
 // Canonical sources skip the schema (see `LocationSnapshot.decodeSource`); anything else gets its first error.
 const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
@@ -274,11 +301,6 @@ const makeStageClock = () => {
   }
 }
 
-const externalIdOf = (source: unknown): string | null => {
-  const id = (source as any)?.location?.externalId
-  return typeof id === "string" ? id : null
-}
-
 /**
  * @since 0.1.0
  * @category constructors
@@ -308,7 +330,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
      * feed downloads) passes the account's limiter, one per (account, limit) and shared by all of that
      * account's concurrent work.
      */
-    const accountContext = (accountId: AccountId, adapter: Adapter<any, any>) =>
+    const accountContext = (accountId: AccountId, adapter: Adapter.Adapter) =>
       Effect.gen(function*() {
         if (adapter.rateLimit === undefined) return context
         const key = `${accountId}|${adapter.rateLimit.limit}|${Duration.toMillis(adapter.rateLimit.interval)}`
@@ -317,9 +339,21 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         return Context.make(HttpClient.HttpClient, HttpClient.transform(client, (effect) => limiter(effect)))
       })
 
-    const recordLocationError = (locationId: LocationId, error: LocationError) =>
-      sql`update spacesync.locations set sync_error = ${JSON.stringify(error)}, sync_error_at = now()
-          where location_id = ${locationId}`.pipe(Effect.orDie)
+    /** Which read a run makes: targeted when locations are named; else changes when the account may. */
+    const chooseMode = (
+      account: Account,
+      adapter: Adapter.Adapter,
+      targeted: boolean,
+      nowMillis: number
+    ): SyncMode => {
+      if (targeted) return "targeted"
+      if (adapter.snapshots.changes === undefined || account.syncCursor === null) return "full"
+      return Option.match(account.lastFullSyncAt, {
+        onNone: () => "full",
+        onSome: (at) =>
+          nowMillis - DateTime.toEpochMillis(at) < Duration.toMillis(settings.fullSyncInterval) ? "changes" : "full"
+      })
+    }
 
     const sync = (accountId: AccountId, runOptions?: { readonly locations?: ReadonlyArray<string> | undefined }) =>
       Effect.gen(function*() {
@@ -343,8 +377,6 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           Effect.mapError((e) => new SyncError({ reason: "UnknownAdapter", accountId, message: e.message }))
         )
         const clientContext = yield* accountContext(accountId, adapter)
-        const limited = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
-          Effect.provide(effect, clientContext)
 
         const stages = makeStageClock()
         const known = new Map<string, SnapshotSummary>()
@@ -355,11 +387,17 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         const counts = { listed: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 }
         const events: Array<EventLog.StoredEvent> = []
         const errors: Array<LocationError> = []
-        const seen = new Set<string>()
+        // What the current read saw: the locations it named, whether a failure named none, the
+        // deletions the upstream listed and its last checkpoint.
+        let seen = new Set<string>()
+        let unattributedFailure = false
+        let upstreamDeleted = new Set<string>()
+        let checkpoint: string | null = null
 
         const fail = (externalId: string | null, error: AdapterError) =>
           Effect.gen(function*() {
             counts.failed++
+            if (externalId === null) unattributedFailure = true
             const entry: LocationError = {
               externalId,
               reason: error.reason,
@@ -368,10 +406,10 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             }
             errors.push(entry)
             const stored = externalId === null ? undefined : known.get(externalId)
-            if (stored !== undefined) yield* stages.database(recordLocationError(stored.locationId, entry))
+            if (stored !== undefined) yield* stages.database(store.recordError(stored.locationId, entry))
           })
 
-        // What one listed item needs once it is decoded and hashed: nothing (unchanged), a failure to
+        // What one read location needs once it is decoded and hashed: nothing (unchanged), a failure to
         // record, a stale sync error to clear, or a new version to write.
         type Step =
           | { readonly _tag: "Failed"; readonly externalId: string | null; readonly error: AdapterError }
@@ -383,10 +421,15 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             readonly hashes: ContentHash.SnapshotHashes
           }
 
-        const invalid = (externalId: string, message: string, path: ReadonlyArray<string | number>): Step => ({
+        const invalid = (externalId: string | null, message: string, path: ReadonlyArray<string | number>): Step => ({
           _tag: "Failed",
           externalId,
-          error: new AdapterError({ reason: "InvalidData", message, path, externalId })
+          error: new AdapterError({
+            reason: "InvalidData",
+            message,
+            path,
+            ...(externalId === null ? {} : { externalId })
+          })
         })
 
         const unchanged = (previous: SnapshotSummary): Step | undefined => {
@@ -396,10 +439,11 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
 
         // Decoding, hub ids and hashing are synchronous CPU work: an unchanged location costs no effect and
         // no database round trip.
-        const prepare = (item: Item): Step | undefined => {
+        const prepare = (item: LocationResult): Step | undefined => {
           counts.listed++
-          if (item.externalId !== null && item.externalId !== "") seen.add(item.externalId)
-          if (item._tag === "Failed") return item
+          const externalId = Adapter.externalIdOf(item)
+          if (externalId !== null) seen.add(externalId)
+          if (item._tag === "Failed") return { _tag: "Failed", externalId, error: item.error }
           let mark = performance.now()
           const lap = (stage: "decodeMillis" | "hashMillis") => {
             const now = performance.now()
@@ -411,12 +455,13 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           if (Either.isLeft(decoded)) {
             const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
             return invalid(
-              item.externalId,
+              externalId,
               issue?.message ?? "Invalid snapshot",
               issue?.path.map((p) => (typeof p === "number" ? p : String(p))) ?? []
             )
           }
-          const previous = known.get(item.externalId)
+          const sourceId = decoded.right.location.externalId
+          const previous = known.get(sourceId)
           const current = previous === undefined || previous.deleted ? undefined : previous
           // The same source as when this location was last hashed: its hash is known.
           const fingerprint = hashCache.enabled ? sourceFingerprint(decoded.right) : undefined
@@ -427,7 +472,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           }
           const snapshot = LocationSnapshot.fromSource(accountId, decoded.right)
           lap("decodeMillis")
-          if (Either.isLeft(snapshot)) return invalid(item.externalId, snapshot.left.message, snapshot.left.path)
+          if (Either.isLeft(snapshot)) return invalid(sourceId, snapshot.left.message, snapshot.left.path)
           const hashes = ContentHash.snapshot(snapshot.right)
           if (fingerprint !== undefined) hashCache.set(snapshot.right.location.id, fingerprint, hashes.hash)
           lap("hashMillis")
@@ -456,79 +501,110 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             events.push(...written)
           })
 
-        // A group of listed items: each prepared, failures recorded, errors cleared, then the new versions
-        // written in batches.
-        const apply = (items: ReadonlyArray<Item>): Effect.Effect<void> =>
+        // A group of read elements: locations prepared, failures recorded, errors cleared, deletions and
+        // checkpoints noted, then the new versions written in batches.
+        const apply = (items: ReadonlyArray<Adapter.ReadItem>): Effect.Effect<void> =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
             for (const item of items) {
+              if (item._tag === "Checkpoint") {
+                checkpoint = item.cursor
+                continue
+              }
+              if (item._tag === "Deleted") {
+                upstreamDeleted.add(item.externalId)
+                continue
+              }
               const step = prepare(item)
               if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)
               else if (step._tag === "Failed") yield* fail(step.externalId, step.error)
-              else {
-                yield* stages.database(
-                  sql`update spacesync.locations set sync_error = null, sync_error_at = null
-                      where location_id = ${step.locationId}`.pipe(Effect.orDie)
-                )
-              }
+              else yield* stages.database(store.clearError(step.locationId))
             }
             for (const batch of Arr.chunksOf(writes, writeBatchSize)) yield* write(batch)
           })
 
-        const concurrency = adapter.concurrency ?? settings.defaultConcurrency
-        const targeted = runOptions?.locations !== undefined
-
-        const fetchOne = (ref: LocationRef): Effect.Effect<Item> =>
-          limited(adapter.snapshot(credentials, ref)).pipe(
-            Effect.map((source): Item => ({ _tag: "Snapshot", externalId: ref.externalId, source })),
-            Effect.catchAll((error) =>
-              error.reason === "InvalidData" || targeted
-                ? Effect.succeed<Item>({ _tag: "Failed", externalId: ref.externalId, error })
-                : Effect.fail(error)
-            )
-          ) as Effect.Effect<Item>
-
-        const items: Stream.Stream<Item, AdapterError> = targeted
-          ? Stream.fromIterable(runOptions!.locations!).pipe(
-            Stream.mapEffect((externalId) => fetchOne({ externalId }), { concurrency })
-          )
-          : adapter.snapshots !== undefined
-          ? adapter.snapshots(credentials).pipe(
-            Stream.map((element: SnapshotSource | AdapterError): Item =>
-              element instanceof AdapterError
-                ? { _tag: "Failed", externalId: element.externalId ?? null, error: element }
-                : { _tag: "Snapshot", externalId: externalIdOf(element) ?? "", source: element }
-            ),
-            Stream.provideContext(clientContext)
-          ) as Stream.Stream<Item, AdapterError>
-          : adapter.locations(credentials).pipe(
+        const consume = (items: Stream.Stream<Adapter.ReadItem, AdapterError, HttpClient.HttpClient>) => {
+          seen = new Set()
+          unattributedFailure = false
+          upstreamDeleted = new Set()
+          checkpoint = null
+          return items.pipe(
             Stream.provideContext(clientContext),
-            Stream.mapEffect(fetchOne, { concurrency })
-          ) as Stream.Stream<Item, AdapterError>
+            // Elements that arrive together (a feed's listing comes in chunks of thousands) are handled in
+            // groups of up to `groupSize`, several at once, which keeps decoding and writing interleaved;
+            // nothing waits for more elements to arrive (one that arrives alone is a group of one).
+            Stream.mapChunks((chunk) => Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), groupSize))),
+            Stream.mapEffect(apply, { concurrency: settings.defaultConcurrency }),
+            Stream.runDrain,
+            Effect.either
+          )
+        }
 
-        const listing = yield* items.pipe(
-          // Items that arrive together (a feed's listing comes in chunks of thousands) are handled in
-          // groups of up to `groupSize`, several at once, which keeps decoding and writing interleaved;
-          // nothing waits for more items to arrive (one that arrives alone is a group of one).
-          Stream.mapChunks((chunk) => Chunk.unsafeFromArray(Arr.chunksOf(Chunk.toReadonlyArray(chunk), groupSize))),
-          Stream.mapEffect(apply, { concurrency }),
-          Stream.runDrain,
-          Effect.either
+        let mode = chooseMode(account, adapter, runOptions?.locations !== undefined, startedMillis)
+        let read = yield* consume(
+          mode === "targeted"
+            ? adapter.snapshots.read(
+              credentials,
+              Adapter.ReadRequest.Locations({ externalIds: runOptions!.locations! })
+            )
+            : mode === "changes"
+            ? adapter.snapshots.changes!(credentials, account.syncCursor!)
+            : adapter.snapshots.read(credentials, Adapter.ReadRequest.All())
         )
+        if (mode === "changes" && Either.isLeft(read) && read.left.reason === "CursorRejected") {
+          yield* Effect.logInfo("The upstream rejected the sync cursor; reading everything").pipe(
+            Effect.annotateLogs({ accountId, reason: read.left.message })
+          )
+          mode = "full"
+          read = yield* consume(adapter.snapshots.read(credentials, Adapter.ReadRequest.All()))
+        }
 
-        const finish = (outcome: SyncOutcome, error: string | null, refused: ReadonlyArray<string>) =>
+        const activeCount = () => [...known.values()].filter((s) => !s.deleted).length
+
+        const finish = (
+          outcome: SyncOutcome,
+          error: string | null,
+          refused: ReadonlyArray<string>,
+          gone: ReadonlyArray<SnapshotSummary>
+        ) =>
           Effect.gen(function*() {
             const finishedMillis = yield* Clock.currentTimeMillis
             const durationMillis = finishedMillis - startedMillis
-            yield* sql`update spacesync.accounts set last_sync_outcome = ${outcome},
-                last_sync_started_at = ${new Date(startedMillis)}, last_sync_finished_at = ${new Date(finishedMillis)},
-                last_sync_duration_ms = ${durationMillis}, last_sync_counts = ${JSON.stringify(counts)},
-                last_sync_error = ${error}, updated_at = now()
-                where account_id = ${accountId}`.pipe(Effect.orDie, stages.database)
+            const completed = outcome !== "failed"
+            // Deletions, the cursor and the run's record: one transaction.
+            const deletedEvents = yield* Effect.gen(function*() {
+              const changes: Array<EventLog.NewEvent> = []
+              for (const summary of gone) {
+                const deleted = yield* store.markDeleted(summary.locationId)
+                if (Option.isNone(deleted)) continue
+                counts.deleted++
+                changes.push({
+                  type: "location.deleted",
+                  accountId,
+                  locationId: summary.locationId,
+                  version: deleted.value.version,
+                  changes: { created: [], updated: [], deleted: [summary.locationId] }
+                })
+              }
+              const appended = yield* log.append(changes)
+              yield* accounts.recordSync(accountId, {
+                outcome,
+                startedAt,
+                finishedAt: DateTime.unsafeMake(finishedMillis),
+                durationMillis,
+                counts: { ...counts },
+                error,
+                cursor: completed && mode !== "targeted" ? Option.some(checkpoint) : Option.none(),
+                fullRead: completed && mode === "full"
+              })
+              return appended
+            }).pipe(sql.withTransaction, Effect.orDie, stages.database)
+            events.push(...deletedEvents)
             const report: SyncReport = {
               accountId,
               outcome,
+              mode,
               startedAt,
               durationMillis,
               counts: { ...counts },
@@ -537,19 +613,19 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
               refusedDeletions: refused
             }
             const millis = stages.millis()
-            yield* Effect.annotateCurrentSpan({ outcome, ...counts, ...millis })
+            yield* Effect.annotateCurrentSpan({ outcome, mode, ...counts, ...millis })
             yield* Effect.logInfo("Sync finished").pipe(
-              Effect.annotateLogs({ accountId, outcome, durationMillis, ...counts, ...millis })
+              Effect.annotateLogs({ accountId, outcome, mode, durationMillis, ...counts, ...millis })
             )
             return report
           })
 
-        if (Either.isLeft(listing)) {
-          const error = listing.left
+        if (Either.isLeft(read)) {
+          const error = read.left
           if (error.reason === "Unauthorized") {
             yield* accounts.pause(accountId, `Upstream rejected the credentials: ${error.message}`)
           }
-          yield* finish("failed", `${error.reason}: ${error.message}`, [])
+          yield* finish("failed", `${error.reason}: ${error.message}`, [], [])
           return yield* new SyncError({
             reason: "Adapter",
             accountId,
@@ -558,42 +634,38 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           })
         }
 
+        // What this run deletes: what the upstream said it deleted, and, after a complete full read,
+        // what it no longer lists (within the safety bounds).
+        const gone = new Map<string, SnapshotSummary>()
+        for (const externalId of upstreamDeleted) {
+          const summary = known.get(externalId)
+          if (summary !== undefined && !summary.deleted) gone.set(externalId, summary)
+        }
         let refused: ReadonlyArray<string> = []
-        if (!targeted) {
-          const active = [...known.values()].filter((s) => !s.deleted)
-          const gone = active.filter((s) => !seen.has(s.externalId))
-          if (gone.length >= 2 && gone.length > settings.maxDeleteShare * active.length) {
-            refused = gone.map((s) => s.externalId)
-            yield* Effect.logWarning("Refused to delete locations").pipe(
-              Effect.annotateLogs({ accountId, wouldDelete: gone.length, known: active.length })
-            )
+        let refusal: string | null = null
+        if (mode === "full") {
+          const absent = [...known.values()].filter((s) => !s.deleted && !seen.has(s.externalId))
+          if (absent.length > 0 && unattributedFailure) {
+            refused = absent.map((s) => s.externalId)
+            refusal = `Kept ${absent.length} unlisted location(s): a failed element named no location`
+          } else if (absent.length >= 2 && absent.length > settings.maxDeleteShare * activeCount()) {
+            refused = absent.map((s) => s.externalId)
+            refusal = `Refused to delete ${absent.length} of ${activeCount()} locations`
           } else {
-            for (const summary of gone) {
-              const written = yield* Effect.gen(function*() {
-                const deleted = yield* store.markDeleted(summary.locationId)
-                if (Option.isNone(deleted)) return []
-                return yield* log.append([{
-                  type: "location.deleted",
-                  accountId,
-                  locationId: summary.locationId,
-                  version: deleted.value.version,
-                  changes: { created: [], updated: [], deleted: [summary.locationId] }
-                }])
-              }).pipe(sql.withTransaction, Effect.orDie, stages.database)
-              if (written.length > 0) counts.deleted++
-              events.push(...written)
-            }
+            for (const summary of absent) gone.set(summary.externalId, summary)
+          }
+          if (refused.length > 0) {
+            yield* Effect.logWarning("Refused to delete locations").pipe(
+              Effect.annotateLogs({ accountId, wouldDelete: refused.length, known: activeCount() })
+            )
           }
         }
         const outcome: SyncOutcome = refused.length > 0 ? "refused" : counts.failed > 0 ? "partial" : "succeeded"
         return yield* finish(
           outcome,
-          refused.length > 0
-            ? `Refused to delete ${refused.length} of ${[...known.values()].filter((s) => !s.deleted).length} locations`
-            : counts.failed > 0
-            ? `${counts.failed} location(s) failed`
-            : null,
-          refused
+          refusal ?? (counts.failed > 0 ? `${counts.failed} location(s) failed` : null),
+          refused,
+          [...gone.values()]
         )
       }).pipe(Effect.scoped, Effect.withSpan("SyncEngine.sync", { attributes: { accountId } }))
 

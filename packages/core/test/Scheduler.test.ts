@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Adapter from "@spacesync/adapter-kit/Adapter"
 import type * as Ids from "@spacesync/adapter-kit/Ids"
 import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
-import { type Duration, Effect, Layer, Option } from "effect"
+import { type Duration, Effect, Layer, Option, Stream } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as Scheduler from "../src/Scheduler.js"
 import * as SyncEngine from "../src/SyncEngine.js"
@@ -22,19 +22,21 @@ const slowUpstream = (delay: number) => {
   const stats = { active: 0, maxActive: 0, runs: 0 }
   const adapter = Adapter.make({
     ...base,
-    locations: (credentials) => {
-      stats.runs++
-      return base.locations(credentials)
-    },
-    snapshot: (credentials, ref) =>
-      Effect.acquireUseRelease(
-        Effect.sync(() => {
-          stats.active++
-          stats.maxActive = Math.max(stats.maxActive, stats.active)
-        }),
-        () => Effect.zipRight(sleep(delay), base.snapshot(credentials, ref)),
-        () => Effect.sync(() => stats.active--)
-      )
+    snapshots: {
+      read: (credentials, request) =>
+        Stream.unwrapScoped(Effect.gen(function*() {
+          if (request._tag === "All") stats.runs++
+          yield* Effect.acquireRelease(
+            Effect.sync(() => {
+              stats.active++
+              stats.maxActive = Math.max(stats.maxActive, stats.active)
+            }),
+            () => Effect.sync(() => stats.active--)
+          )
+          yield* sleep(delay)
+          return base.snapshots.read(credentials, request)
+        }))
+    }
   })
   return { upstream, adapter, stats }
 }
@@ -76,7 +78,7 @@ const runs = (accountId: Ids.AccountId) =>
   )
 
 /** Two hubs, each with its own engine, scheduler and pool, on one database: as two processes would have. */
-const twoHubs = (adapter: Adapter.Adapter<any, any>, leaseDuration: Duration.DurationInput) =>
+const twoHubs = (adapter: Adapter.Adapter, leaseDuration: Duration.DurationInput) =>
   Effect.gen(function*() {
     const database = Layer.succeedContext(yield* Layer.build(TestDatabase.layer()))
     const hub = Layer.build(

@@ -22,9 +22,12 @@ const bulkAdapter = Adapter.make({
   name: "Everything at once",
   credentials: Schema.Struct({}),
   check: () => Effect.void,
-  locations: () => Stream.fromIterable([...bulk.keys()].map((externalId) => ({ externalId }))),
-  snapshot: (_, ref) => Effect.succeed(structuredClone(bulk.get(ref.externalId)!)),
-  snapshots: () => Stream.fromIterable([...bulk.values()].map((source) => structuredClone(source)))
+  snapshots: {
+    read: Adapter.wholeDocument({
+      load: () => Effect.sync(() => [...bulk.values()].map((source) => structuredClone(source))),
+      entries: (sources) => Effect.succeed(sources.map((source) => Adapter.ReadItem.Snapshot({ source })))
+    })
+  }
 })
 
 /** Called with the events of every append (inside its transaction). */
@@ -37,26 +40,26 @@ const trickleAdapter = Adapter.make({
   name: "One at a time",
   credentials: Schema.Struct({}),
   check: () => Effect.void,
-  locations: () => Stream.fromIterable([...trickle.keys()].map((externalId) => ({ externalId }))),
-  snapshot: (_, ref) => Effect.succeed(structuredClone(trickle.get(ref.externalId)!)),
-  snapshots: () =>
-    Stream.unwrap(Effect.gen(function*() {
-      const written = yield* Deferred.make<void>()
-      onAppend = () => Deferred.unsafeDone(written, Exit.void)
-      const [first, second] = [...trickle.values()]
-      return Stream.concat(
-        Stream.make(first!),
-        Stream.fromEffect(
-          Effect.raceFirst(
-            Effect.as(Deferred.await(written), second!),
-            // Real time: the suite runs on the TestClock.
-            Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5000))).pipe(
-              Effect.zipRight(AdapterError.unavailable("the first location was not written before the second"))
+  snapshots: {
+    read: () =>
+      Stream.unwrap(Effect.gen(function*() {
+        const written = yield* Deferred.make<void>()
+        onAppend = () => Deferred.unsafeDone(written, Exit.void)
+        const [first, second] = [...trickle.values()].map((source) => Adapter.ReadItem.Snapshot({ source }))
+        return Stream.concat(
+          Stream.make(first!),
+          Stream.fromEffect(
+            Effect.raceFirst(
+              Effect.as(Deferred.await(written), second!),
+              // Real time: the suite runs on the TestClock.
+              Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5000))).pipe(
+                Effect.zipRight(AdapterError.unavailable("the first location was not written before the second"))
+              )
             )
           )
         )
-      )
-    }))
+      }))
+  }
 })
 
 const layer = TestEngine.layer([MemoryUpstream.adapter(upstream), bulkAdapter, trickleAdapter], {

@@ -48,19 +48,23 @@ describe("per-account upstream rate limit", () => {
           credentials: Schema.Struct({}),
           rateLimit: { limit: 3, interval: "1 hour" },
           check: () => Effect.void,
-          locations: () =>
-            Stream.unwrap(
-              Effect.map(
-                get("/locations"),
-                (ids) => Stream.fromIterable((ids as Array<string>).map((externalId) => ({ externalId })))
-              )
-            ),
-          snapshot: (_, ref) =>
-            get(`/${ref.externalId}`) as Effect.Effect<
-              Adapter.SnapshotSource,
-              AdapterError.AdapterError,
-              HttpClient.HttpClient
-            >
+          snapshots: {
+            read: Adapter.listThenFetch({
+              list: () =>
+                Stream.unwrap(
+                  Effect.map(
+                    get("/locations"),
+                    (ids) => Stream.fromIterable((ids as Array<string>).map((externalId) => ({ externalId })))
+                  )
+                ),
+              fetch: (_, ref) =>
+                get(`/${ref.externalId}`) as Effect.Effect<
+                  Adapter.SnapshotSource,
+                  AdapterError.AdapterError,
+                  HttpClient.HttpClient
+                >
+            })
+          }
         })
         const hub = yield* Layer.build(TestEngine.layer([adapter]).pipe(Layer.provide(FetchHttpClient.layer)))
         const account = yield* Effect.flatMap(

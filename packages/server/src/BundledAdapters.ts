@@ -1,10 +1,10 @@
 /**
- * The adapters the hub ships with.
+ * The adapters the hub ships with, as builds: the hub's registry builds each once when it starts.
  *
  * @since 0.1.0
  */
 import { FeedAdapter } from "@spacesync/adapter-feed"
-import type { Adapter } from "@spacesync/adapter-kit/Adapter"
+import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 
 /** @since 0.1.0 */
-export const bundledAdapters: ReadonlyArray<Adapter<any, any>> = [FeedAdapter.adapter]
+export const bundledAdapters: ReadonlyArray<Adapter.Build> = [FeedAdapter.make]

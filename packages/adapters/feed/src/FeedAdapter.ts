@@ -7,13 +7,13 @@
  * `Redacted`, a raw reader (`FeedSource`) split from the normalizer (`FeedDocument`), every failure an
  * `AdapterError` with a reason the hub acts on, and all HTTP through `UpstreamHttp`.
  *
- * Because the whole account is one document, it implements `snapshots`: a full sync reads the feed once
- * and yields every location (or, for a malformed entry, an `InvalidData` error naming that location).
+ * Because the whole account is one document, its read is `Adapter.wholeDocument`: a sync reads the feed
+ * once and yields every location (or, for a malformed entry, that location's `InvalidData` failure).
  *
  * @since 0.1.0
  */
-import { Adapter, AdapterError } from "@spacesync/adapter-kit"
-import { Effect, Schema, Stream } from "effect"
+import { Adapter } from "@spacesync/adapter-kit"
+import { Effect, Schema } from "effect"
 import * as FeedDocument from "./FeedDocument.js"
 import * as FeedSource from "./FeedSource.js"
 
@@ -58,38 +58,21 @@ export const Credentials = Schema.Struct({
 /** @since 0.1.0 */
 export type Credentials = typeof Credentials.Type
 
-const readEntries = (credentials: Credentials) =>
-  FeedSource.read(credentials, { validate: FeedDocument.topLevel }).pipe(Effect.flatMap(FeedDocument.entries))
-
 /**
- * The adapter.
+ * Builds the adapter. Its document cache (the last `ETag` and parsed document of each http(s) feed) is
+ * its own: each hub, or test, that builds the adapter has one.
  *
  * @since 0.1.0
+ * @category constructors
  */
-export const adapter: Adapter.Adapter<Credentials> = Adapter.make<Credentials>({
-  id: "feed",
-  name: "Canonical JSON feed",
-  credentials: Credentials,
-  check: (credentials) => Effect.asVoid(FeedSource.read(credentials, { validate: FeedDocument.topLevel })),
-  locations: (credentials) =>
-    Stream.unwrap(
-      FeedSource.read(credentials, { validate: FeedDocument.topLevel }).pipe(
-        Effect.flatMap(FeedDocument.refs),
-        Effect.map(Stream.fromIterable)
-      )
-    ),
-  snapshot: (credentials, location) =>
-    Effect.flatMap(readEntries(credentials), (entries) => {
-      for (const entry of entries) {
-        if (entry instanceof AdapterError.AdapterError) {
-          if (entry.externalId === location.externalId) return Effect.fail(entry)
-        } else if (entry.location.externalId === location.externalId) {
-          return Effect.succeed(entry)
-        }
-      }
-      return Effect.fail(
-        AdapterError.upstream(404, `The feed has no location with externalId ${JSON.stringify(location.externalId)}`)
-      )
-    }),
-  snapshots: (credentials) => Stream.unwrap(Effect.map(readEntries(credentials), Stream.fromIterable))
+export const make: Effect.Effect<Adapter.Adapter<Credentials>> = Effect.sync(() => {
+  const cache = FeedSource.makeCache()
+  const load = (credentials: Credentials) => FeedSource.read(credentials, { cache, validate: FeedDocument.topLevel })
+  return Adapter.make<Credentials>({
+    id: "feed",
+    name: "Canonical JSON feed",
+    credentials: Credentials,
+    check: (credentials) => Effect.asVoid(load(credentials)),
+    snapshots: { read: Adapter.wholeDocument({ load, entries: FeedDocument.entries }) }
+  })
 })

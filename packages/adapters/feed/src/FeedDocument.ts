@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { type Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
+import { Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Effect, Either, Schema } from "effect"
 
 /**
@@ -37,7 +37,7 @@ export const Feed = Schema.Struct({
 export type Feed = typeof Feed.Encoded
 
 /** One entry of a checked feed: its snapshot, or why it is invalid. @since 0.1.0 */
-export type Entry = Adapter.SnapshotSource | AdapterError.AdapterError
+type Entry = Adapter.SnapshotSource | AdapterError.AdapterError
 
 const decodeEntry = Schema.decodeUnknownEither(LocationSnapshot.LocationSnapshotSource, { errors: "all" })
 const encodeEntry = Schema.encodeEither(LocationSnapshot.LocationSnapshotSource)
@@ -110,36 +110,37 @@ export const topLevel = (
 
 /**
  * Checks a parsed feed document. Fails `InvalidData` when the document as a whole is unusable (see
- * `topLevel`); otherwise returns one element per `externalId`, in document order: its snapshot source,
- * or an `InvalidData` error about that entry (a malformed entry, or an `externalId` used twice).
+ * `topLevel`); otherwise returns one result per `externalId`, in document order: its snapshot, or its
+ * `InvalidData` failure (a malformed entry, or an `externalId` used twice).
  *
  * @since 0.1.0
  * @category decoding
  */
-export const entries = (document: unknown): Effect.Effect<ReadonlyArray<Entry>, AdapterError.AdapterError> =>
-  Effect.map(topLevel(document), (groups) =>
-    groups.map(({ at, externalId }): Entry => {
-      if (at.length > 1) {
-        const path = ["locations", at[1]!, "location", "externalId"]
-        return AdapterError.invalidData(
-          path,
-          `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
-            at.join(", ")
-          })`,
-          externalId
-        )
-      }
-      return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId)
-    })).pipe(Effect.withSpan("FeedDocument.entries"))
+export const entries = (
+  document: unknown
+): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> =>
+  Effect.map(
+    topLevel(document),
+    (groups) => groups.map(({ at, externalId }) => toResult(externalId, entryAt(document, at, externalId)))
+  ).pipe(
+    Effect.withSpan("FeedDocument.entries")
+  )
 
-/**
- * The `externalId` (and name, where readable) of every location of a document, for a listing.
- *
- * @since 0.1.0
- */
-export const refs = (document: unknown): Effect.Effect<ReadonlyArray<Adapter.LocationRef>, AdapterError.AdapterError> =>
-  Effect.map(topLevel(document), (groups) =>
-    groups.map(({ at, externalId }): Adapter.LocationRef => {
-      const name = ((document as { locations: ReadonlyArray<any> }).locations[at[0]!]?.location as any)?.name
-      return typeof name === "string" ? { externalId, name } : { externalId }
-    }))
+const toResult = (externalId: string, entry: Entry): Adapter.LocationResult =>
+  entry instanceof AdapterError.AdapterError
+    ? Adapter.ReadItem.Failed({ externalId, error: entry }) as Adapter.LocationResult
+    : Adapter.ReadItem.Snapshot({ source: entry }) as Adapter.LocationResult
+
+const entryAt = (document: unknown, at: ReadonlyArray<number>, externalId: string): Entry => {
+  if (at.length > 1) {
+    const path = ["locations", at[1]!, "location", "externalId"]
+    return AdapterError.invalidData(
+      path,
+      `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
+        at.join(", ")
+      })`,
+      externalId
+    )
+  }
+  return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId)
+}

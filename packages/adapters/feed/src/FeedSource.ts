@@ -14,9 +14,8 @@
  */
 import { HttpClientRequest } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
-import { AdapterError, UpstreamHttp } from "@spacesync/adapter-kit"
-import { Config, Context, Effect, Option, Redacted } from "effect"
-import { createHash } from "node:crypto"
+import { AdapterError, Digest, UpstreamHttp } from "@spacesync/adapter-kit"
+import { Config, Effect, Option, Redacted } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -58,6 +57,8 @@ export interface ReadOptions {
   readonly timeout?: UpstreamHttp.Options["timeout"]
   /** Largest feed accepted. Default `SPACESYNC_FEED_MAX_BYTES` (32 MiB). */
   readonly maxBytes?: number | undefined
+  /** Where http(s) documents are kept for `If-None-Match` (absent: every read downloads). */
+  readonly cache?: Cache | undefined
 }
 
 interface Cached {
@@ -103,23 +104,13 @@ export const makeCache = (maxEntries = 256): Cache => {
   }
 }
 
-/**
- * The cache in use: one per process by default; tests may provide their own.
- *
- * @since 0.1.0
- * @category tags
- */
-export class FeedCache extends Context.Reference<FeedCache>()("@spacesync/adapter-feed/FeedCache", {
-  defaultValue: (): Cache => makeCache()
-}) {}
-
 // The same URL read with other headers (another account's token) may well be another document.
 const cacheKey = (feed: Location) => {
-  const hash = createHash("sha256").update(feed.url)
+  const parts = [feed.url]
   for (const name of Object.keys(feed.headers ?? {}).sort()) {
-    hash.update("\u0000").update(name.toLowerCase()).update("\u0000").update(Redacted.value(feed.headers![name]!))
+    parts.push(name.toLowerCase(), Redacted.value(feed.headers![name]!))
   }
-  return hash.digest("base64url")
+  return Digest.sha256Hex(parts.join("\u0000"))
 }
 
 const refuse = (why: string) => AdapterError.unauthorized(`file:// feed refused: ${why}`)
@@ -206,9 +197,9 @@ const readHttp = (
   validate: (document: unknown) => Effect.Effect<unknown, AdapterError.AdapterError>
 ) =>
   Effect.gen(function*() {
-    const cache = yield* FeedCache
+    const cache = options.cache
     const key = cacheKey(feed)
-    const cached = cache.get(key)
+    const cached = cache?.get(key)
     const client = yield* UpstreamHttp.make({
       auth: feed.headers === undefined ? undefined : UpstreamHttp.headers(feed.headers),
       timeout: options.timeout,
@@ -227,11 +218,11 @@ const readHttp = (
       Effect.withSpan("FeedSource.parse"),
       Effect.tap(validate),
       // What was cached is stale now: never answer a later 304 with it.
-      Effect.tapError(() => Effect.sync(() => cache.delete(key)))
+      Effect.tapError(() => Effect.sync(() => cache?.delete(key)))
     )
     const etag = response.headers["etag"]
-    if (etag !== undefined && etag !== "") cache.set(key, { etag, document })
-    else cache.delete(key)
+    if (etag !== undefined && etag !== "") cache?.set(key, { etag, document })
+    else cache?.delete(key)
     return document
   })
 

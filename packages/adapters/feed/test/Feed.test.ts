@@ -3,7 +3,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Ids } from "@spacesync/adapter-kit"
 import { AdapterConformance, Fixtures } from "@spacesync/adapter-kit/testing"
 import { Accounts, EventLog, SnapshotStore, SyncEngine } from "@spacesync/core"
-import { TestEngine } from "@spacesync/core/testing"
+import { TestDatabase, TestEngine } from "@spacesync/core/testing"
 import { ConfigProvider, Effect, Exit, Layer, Option, Redacted, Schema, Scope } from "effect"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
@@ -12,9 +12,17 @@ import { pathToFileURL } from "node:url"
 import { FeedAdapter, FeedDocument } from "../src/index.js"
 import { FeedSimulator } from "../src/testing/index.js"
 
-AdapterConformance.suite({ adapter: FeedAdapter.adapter, simulator: FeedSimulator.make() })
+AdapterConformance.suite({ adapter: FeedAdapter.make, simulator: FeedSimulator.make() })
 
-const engine = Layer.fresh(TestEngine.layer([FeedAdapter.adapter]).pipe(Layer.provideMerge(FetchHttpClient.layer)))
+// Everything here runs on the embedded database: the feed package's tests need no PostgreSQL server
+// (vitest.config.ts points the test server at an address where none listens).
+const engine = Layer.fresh(
+  TestEngine.layer([FeedAdapter.make], { database: TestDatabase.layerEmbedded() }).pipe(
+    Layer.provideMerge(FetchHttpClient.layer)
+  )
+)
+
+const feedAdapter = Effect.runSync(FeedAdapter.make)
 
 const createAccount = (credentials: unknown) =>
   Effect.flatMap(Accounts.Accounts, (accounts) => accounts.create({ name: "feed test", adapter: "feed", credentials }))
@@ -41,7 +49,7 @@ const storedState = (accountId: Ids.AccountId) =>
 const check = (credentials: unknown) =>
   Effect.gen(function*() {
     const decoded = yield* Schema.decodeUnknown(FeedAdapter.Credentials)(credentials).pipe(Effect.orDie)
-    return yield* FeedAdapter.adapter.check(decoded)
+    return yield* feedAdapter.check(decoded)
   })
 
 const withFeedRoot = (root: string | undefined) =>
@@ -72,17 +80,19 @@ describe("FeedDocument.entries", () => {
       const entries = yield* FeedDocument.entries({ locations })
       expect(entries).toHaveLength(4)
       const [first, second, , fourth] = entries
-      expect(first).toMatchObject({ location: { externalId: "loc-1" } })
+      expect(first).toMatchObject({ _tag: "Snapshot", source: { location: { externalId: "loc-1" } } })
       expect(fourth).toMatchObject({
-        _tag: "AdapterError",
-        reason: "InvalidData",
+        _tag: "Failed",
         externalId: "loc-4",
-        path: ["locations", 3, "prices", 0, "amount", "amount"]
+        error: { reason: "InvalidData", externalId: "loc-4", path: ["locations", 3, "prices", 0, "amount", "amount"] }
       })
       expect(second).toMatchObject({
-        reason: "InvalidData",
-        externalId: "loc-2",
-        path: ["locations", 1, "prices", 1, "appliesTo", "resourceIds", 0]
+        _tag: "Failed",
+        error: {
+          reason: "InvalidData",
+          externalId: "loc-2",
+          path: ["locations", 1, "prices", 1, "appliesTo", "resourceIds", 0]
+        }
       })
     }))
 
@@ -91,7 +101,9 @@ describe("FeedDocument.entries", () => {
       const entries = yield* FeedDocument.entries({
         locations: [Fixtures.locationSource("a"), Fixtures.locationSource("b"), Fixtures.locationSource("a")]
       })
-      expect(entries.map((e) => e instanceof Error ? ["error", e.externalId, e.path] : e.location.externalId)).toEqual([
+      expect(
+        entries.map((e) => e._tag === "Failed" ? ["error", e.externalId, e.error.path] : e.source.location.externalId)
+      ).toEqual([
         ["error", "a", ["locations", 2, "location", "externalId"]],
         "b"
       ])
@@ -127,6 +139,22 @@ layer(engine, { excludeTestServices: true, timeout: "60 seconds" })("feed adapte
       yield* simulator.changeOnePrice
       const third = yield* sync(accountId)
       expect(third.counts.updated).toBe(1)
+    }))
+
+  it.scoped("each build of the adapter has its own document cache", () =>
+    Effect.gen(function*() {
+      const simulator = yield* FeedSimulator.make()
+      const credentials = yield* Schema.decodeUnknown(FeedAdapter.Credentials)(simulator.goodCredentials)
+      const run = (adapter: typeof feedAdapter) => adapter.check(credentials)
+      const first = yield* FeedAdapter.make
+      yield* run(first)
+      yield* run(first)
+      yield* run(yield* FeedAdapter.make)
+      expect(simulator.server.requests.map((r) => r.headers["if-none-match"] !== undefined)).toEqual([
+        false,
+        true,
+        false
+      ])
     }))
 
   it.scoped("malformed feed JSON fails InvalidData naming the path, and nothing stored changes", () =>
@@ -286,7 +314,7 @@ layer(engine, { excludeTestServices: true, timeout: "60 seconds" })("feed adapte
       const client = yield* HttpClient.HttpClient
       const recording = HttpClient.tapRequest(client, (request) => Effect.sync(() => seen.push(request.url)))
       const credentials = yield* Schema.decodeUnknown(FeedAdapter.Credentials)(simulator.goodCredentials)
-      yield* FeedAdapter.adapter.check(credentials).pipe(Effect.provideService(HttpClient.HttpClient, recording))
+      yield* feedAdapter.check(credentials).pipe(Effect.provideService(HttpClient.HttpClient, recording))
       expect(seen).toEqual([simulator.url])
     }))
 })

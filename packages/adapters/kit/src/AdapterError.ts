@@ -1,7 +1,8 @@
 /**
  * The one error type of adapters. Core reacts to the reason: `Unauthorized` pauses the account,
  * `RateLimited` waits, `InvalidData` is recorded against the location and does not stop the others,
- * `Upstream` and `Unavailable` fail the run (and the next scheduled run retries).
+ * `Upstream` and `Unavailable` fail the run (and the next scheduled run retries), `CursorRejected` (a read of
+ * changes since a cursor the upstream no longer accepts) makes core run a full read instead.
  *
  * @since 0.1.0
  */
@@ -13,7 +14,8 @@ export const AdapterErrorReason = Schema.Literal(
   "RateLimited",
   "Upstream",
   "InvalidData",
-  "Unavailable"
+  "Unavailable",
+  "CursorRejected"
 )
 /** @since 0.1.0 */
 export type AdapterErrorReason = typeof AdapterErrorReason.Type
@@ -55,3 +57,23 @@ export const invalidData = (path: ReadonlyArray<string | number>, message: strin
 /** @since 0.1.0 */
 export const unavailable = (message: string, cause?: unknown) =>
   new AdapterError({ reason: "Unavailable", message, cause })
+
+/** @since 0.1.0 */
+export const cursorRejected = (message: string, cause?: unknown) =>
+  new AdapterError({ reason: "CursorRejected", message, cause })
+
+/**
+ * The same error, about the upstream location `externalId`.
+ *
+ * @since 0.1.0
+ */
+export const withExternalId = (error: AdapterError, externalId: string): AdapterError =>
+  new AdapterError({
+    reason: error.reason,
+    message: error.message,
+    externalId,
+    ...(error.retryAfterMillis !== undefined ? { retryAfterMillis: error.retryAfterMillis } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.path !== undefined ? { path: error.path } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause } : {})
+  })

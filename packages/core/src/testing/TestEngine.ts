@@ -7,7 +7,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import type { SqlClient } from "@effect/sql"
-import type { Adapter } from "@spacesync/adapter-kit/Adapter"
+import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 import { Layer, Redacted } from "effect"
 import * as Accounts from "../Accounts.js"
 import * as Adapters from "../Adapters.js"
@@ -37,7 +37,7 @@ export type Services =
  * @category layers
  */
 export const layer = (
-  adapters: ReadonlyArray<Adapter<any, any>>,
+  adapters: ReadonlyArray<Adapter.Build>,
   options: {
     readonly engine?: Partial<SyncEngine.SyncEngineOptions>
     readonly scheduler?: Partial<Scheduler.SchedulerOptions>

@@ -43,18 +43,16 @@ export const HttpUpstreamLive = HttpApiBuilder.group(Api, "upstream", (handlers)
         if (Option.isNone(found)) return yield* notFound(`Account ${path.accountId}`)
         const { account, credentials } = found.value
         const adapter = yield* adapters.get(account.adapter).pipe(Effect.orDie)
-        if (adapter.verifyWebhook === undefined) {
+        if (adapter.webhooks === undefined) {
           return yield* new Unauthorized({ detail: `The ${adapter.name} adapter does not accept webhooks` })
         }
-        const targets = yield* (adapter.verifyWebhook(
+        const targets = yield* adapter.webhooks.verify(
           { method: request.method, url: request.url, headers: request.headers, body },
           credentials
-        ) as Effect.Effect<
-          import("@spacesync/adapter-kit/Adapter").WebhookTargets,
-          import("@spacesync/adapter-kit/AdapterError").AdapterError
-        >).pipe(
+        ).pipe(
           Effect.mapError((e) => new Unauthorized({ detail: `Webhook verification failed: ${e.message}` }))
         )
+        if (targets._tag === "Nothing") return { accepted: true, locations: [] }
         const locations = targets._tag === "All" ? "all" as const : targets.externalIds
         yield* scheduler.requestSync(path.accountId, locations).pipe(
           Effect.catchTag("AccountNotFound", () => notFound(`Account ${path.accountId}`))

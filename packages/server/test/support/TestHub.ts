@@ -7,7 +7,7 @@ import {
   HttpServer
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Adapter } from "@spacesync/adapter-kit/Adapter"
+import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 import { SecretBox } from "@spacesync/core"
 import { TestDatabase, TestEngine } from "@spacesync/core/testing"
 import { ConfigProvider, Effect, Layer } from "effect"
@@ -37,7 +37,7 @@ export const testConfig = (extra: Record<string, string> = {}) =>
  * and the real HTTP stack. Provides `HttpServer` (for its address) and everything the hub runs on.
  */
 export const layer = (
-  adapters: ReadonlyArray<Adapter<any, any>>,
+  adapters: ReadonlyArray<Adapter.Build>,
   config: Record<string, string> = {},
   options: { readonly migrated?: boolean } = {}
 ) => {

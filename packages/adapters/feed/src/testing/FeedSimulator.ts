@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
+import { Digest } from "@spacesync/adapter-kit"
 import type { AdapterConformance } from "@spacesync/adapter-kit/testing"
 import { Fixtures, LoopbackServer } from "@spacesync/adapter-kit/testing"
 import { Effect, type Scope } from "effect"
-import { createHash } from "node:crypto"
 
 /** @since 0.1.0 */
 export interface Options {
@@ -52,6 +52,7 @@ export const make = (options: Options = {}): Effect.Effect<FeedSimulator, never,
     let throttleBudget = 0
     let throttled = 0
     let failStatus: number | undefined
+    let breakNextDocument = false
     let cents = 0
 
     const server = yield* LoopbackServer.make((request) => {
@@ -64,7 +65,12 @@ export const make = (options: Options = {}): Effect.Effect<FeedSimulator, never,
       }
       if (failStatus !== undefined) return { status: failStatus, body: { error: "failing on purpose" } }
       const body = typeof document === "string" ? document : JSON.stringify(document)
-      const etag = `"${createHash("sha256").update(body).digest("base64url")}"`
+      if (breakNextDocument) {
+        // The document breaks off in its middle, as a dropped download would.
+        breakNextDocument = false
+        return { headers: { "content-type": "application/json" }, body: body.slice(0, Math.floor(body.length / 2)) }
+      }
+      const etag = `"${Digest.sha256Hex(body)}"`
       if (request.headers["if-none-match"] === etag) return { status: 304, headers: { etag } }
       return { headers: { etag, "content-type": "application/json" }, body }
     })
@@ -76,6 +82,9 @@ export const make = (options: Options = {}): Effect.Effect<FeedSimulator, never,
       url: `${server.url}/feed.json`,
       goodCredentials: { url: `${server.url}/feed.json`, headers: { authorization: `Bearer ${token}` } },
       badCredentials: { url: `${server.url}/feed.json`, headers: { authorization: "Bearer wrong-token" } },
+      secrets: [token, "wrong-token"],
+      requests: Effect.sync(() => server.requests.length),
+      retryAfterMillis: Number(retryAfter) * 1000,
       externalIds: Effect.sync(() => feed().locations.map((entry) => entry.location.externalId as string)),
       changeOnePrice: Effect.sync(() => {
         const entry = feed().locations[0]
@@ -89,6 +98,12 @@ export const make = (options: Options = {}): Effect.Effect<FeedSimulator, never,
         const entry = feed().locations.pop()
         return { externalId: entry.location.externalId }
       }),
+      corruptOneLocation: Effect.sync(() => {
+        const entry = feed().locations[1]
+        entry.prices[0].amount = { ...entry.prices[0].amount, amount: 12.5 }
+        return { externalId: entry.location.externalId }
+      }),
+      failNextListingMidway: Effect.sync(() => void (breakNextDocument = true)),
       throttleNext: (n) => Effect.sync(() => void (throttleBudget += n)),
       throttled: Effect.sync(() => throttled),
       document: () => document,
