@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
-import type { PlatformId } from "@spacesync/adapter-kit/Ids"
-import { Config, Context, Duration, Effect, Layer, Option } from "effect"
-import { randomToken, sha256 } from "./internal/secrets.js"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { sha256Hex } from "@spacesync/adapter-kit/Digest"
+import { PlatformId } from "@spacesync/adapter-kit/Ids"
+import { Secrets } from "@spacesync/core"
+import { Config, Context, Duration, Effect, Layer, Option, Schema } from "effect"
 
 /** What an access token grants. @since 0.1.0 */
 export interface Grant {
@@ -26,6 +27,8 @@ export class AccessTokens extends Context.Tag("@spacesync/server/AccessTokens")<
   readonly verify: (token: string) => Effect.Effect<Option.Option<Grant>>
 }>() {}
 
+const GrantRow = Schema.Struct({ platform_id: PlatformId, scopes: Schema.Array(Schema.String) })
+
 /** @since 0.1.0 */
 export const layer = Layer.effect(
   AccessTokens,
@@ -39,23 +42,39 @@ export const layer = Layer.effect(
       })
     )
     const seconds = Math.floor(Duration.toSeconds(ttl))
+    const insert = SqlSchema.void({
+      Request: Schema.Struct({
+        token_hash: Schema.String,
+        platform_id: PlatformId,
+        scopes: Schema.Array(Schema.String)
+      }),
+      execute: (row) =>
+        sql`insert into spacesync.access_tokens (token_hash, platform_id, scopes, expires_at)
+          values (${row.token_hash}, ${row.platform_id}, ${row.scopes}::text[],
+                  now() + make_interval(secs => ${seconds}))`
+    })
+    const sweep = SqlSchema.void({
+      Request: Schema.Void,
+      execute: () => sql`delete from spacesync.access_tokens where expires_at < now()`
+    })
+    const find = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: GrantRow,
+      execute: (tokenHash) =>
+        sql`select platform_id, scopes from spacesync.access_tokens
+          where token_hash = ${tokenHash} and expires_at > now()`
+    })
     const issue = (grant: Grant) =>
       Effect.gen(function*() {
-        const token = `at_${randomToken(32)}`
-        yield* sql`insert into spacesync.access_tokens (token_hash, platform_id, scopes, expires_at)
-          values (${sha256(token)}, ${grant.platformId}, ${[...grant.scopes]}::text[],
-                  now() + ${`${seconds} seconds`}::interval)`
+        const token = `at_${Secrets.randomToken(32)}`
+        yield* insert({ token_hash: sha256Hex(token), platform_id: grant.platformId, scopes: grant.scopes })
         // Expired tokens are swept now and then as new ones are issued.
-        if (Math.random() < 0.05) yield* sql`delete from spacesync.access_tokens where expires_at < now()`
+        if (Math.random() < 0.05) yield* sweep(undefined)
         return { token, expiresIn: seconds }
       }).pipe(Effect.orDie)
     const verify = (token: string) =>
-      sql<{ platform_id: PlatformId; scopes: Array<string> }>`
-        select platform_id, scopes from spacesync.access_tokens
-        where token_hash = ${sha256(token)} and expires_at > now()`.pipe(
-        Effect.map((rows) =>
-          Option.fromNullable(rows[0]).pipe(Option.map((r) => ({ platformId: r.platform_id, scopes: r.scopes })))
-        ),
+      find(sha256Hex(token)).pipe(
+        Effect.map(Option.map((row) => ({ platformId: row.platform_id, scopes: row.scopes }))),
         Effect.orDie
       )
     return AccessTokens.of({ ttl, issue, verify })

@@ -4,9 +4,10 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
-import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
-import { hashSecret, randomToken, safeEqual, sha256, verifySecret } from "./internal/secrets.js"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { sha256Hex } from "@spacesync/adapter-kit/Digest"
+import { Secrets } from "@spacesync/core"
+import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 
 /**
  * @since 0.1.0
@@ -20,6 +21,8 @@ export class AdminToken extends Context.Tag("@spacesync/server/AdminToken")<Admi
 
 const settingKey = "admin_token_hash"
 
+const SettingRow = Schema.Struct({ value: Schema.String })
+
 /** @since 0.1.0 */
 export const layer = Layer.effect(
   AdminToken,
@@ -30,24 +33,31 @@ export const layer = Layer.effect(
     )
     if (Option.isSome(configured)) {
       const expected = Redacted.value(configured.value)
-      return AdminToken.of({ verify: (token) => Effect.succeed(safeEqual(token, expected)), generated: Option.none() })
+      return AdminToken.of({
+        verify: (token) => Effect.succeed(Secrets.safeEqual(token, expected)),
+        generated: Option.none()
+      })
     }
+    const select = (key: string) => sql`select value from spacesync.hub_settings where key = ${key}`
+    const find = SqlSchema.findOne({ Request: Schema.String, Result: SettingRow, execute: select })
+    const get = SqlSchema.single({ Request: Schema.String, Result: SettingRow, execute: select })
+    const insertIfAbsent = SqlSchema.findOne({
+      Request: Schema.Struct({ key: Schema.String, value: Schema.String }),
+      Result: SettingRow,
+      execute: (row) =>
+        sql`insert into spacesync.hub_settings ${sql.insert(row)} on conflict (key) do nothing returning value`
+    })
     // Generate once; concurrent first starts agree through the primary key.
-    const existing = yield* sql<{ value: string }>`select value from spacesync.hub_settings where key = ${settingKey}`
     let generated: Option.Option<Redacted.Redacted<string>> = Option.none()
-    let stored = existing[0]?.value
+    let stored = Option.getOrUndefined(yield* find(settingKey))?.value
     if (stored === undefined) {
-      const token = `sk_admin_${randomToken(24)}`
-      const hash = yield* hashSecret(token)
-      const inserted = yield* sql<{ value: string }>`insert into spacesync.hub_settings ${
-        sql.insert({ key: settingKey, value: hash })
-      } on conflict (key) do nothing returning value`
-      if (inserted.length > 0) {
+      const token = `sk_admin_${Secrets.randomToken(24)}`
+      const hash = yield* Secrets.hashSecret(token)
+      if (Option.isSome(yield* insertIfAbsent({ key: settingKey, value: hash }))) {
         generated = Option.some(Redacted.make(token))
         stored = hash
       } else {
-        stored = (yield* sql<{ value: string }>`select value from spacesync.hub_settings where key = ${settingKey}`)[0]!
-          .value
+        stored = (yield* get(settingKey)).value
       }
     }
     const hash = stored
@@ -55,9 +65,9 @@ export const layer = Layer.effect(
     const verified = new Set<string>()
     return AdminToken.of({
       verify: (token) => {
-        const digest = sha256(token)
+        const digest = sha256Hex(token)
         if (verified.has(digest)) return Effect.succeed(true)
-        return verifySecret(token, hash).pipe(Effect.tap((ok) => ok && verified.add(digest)))
+        return Secrets.verifySecret(token, hash).pipe(Effect.tap((ok) => ok && verified.add(digest)))
       },
       generated
     })

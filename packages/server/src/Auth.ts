@@ -7,11 +7,11 @@
  */
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
 import type { OperatorId, PlatformId } from "@spacesync/adapter-kit/Ids"
+import { Operators } from "@spacesync/core"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { AccessTokens } from "./AccessTokens.js"
 import { AdminToken } from "./AdminToken.js"
 import { Forbidden, Unauthorized } from "./Errors.js"
-import { Operators } from "./Operators.js"
 
 /** The platform scopes. @since 0.1.0 */
 export const scopes = ["locations:read", "webhooks:manage", "connections:manage"] as const
@@ -78,7 +78,7 @@ export const AdminAuthLive = Layer.effect(
 export const OperatorAuthLive = Layer.effect(
   OperatorAuth,
   Effect.gen(function*() {
-    const operators = yield* Operators
+    const operators = yield* Operators.Operators
     return OperatorAuth.of({
       operatorKey: (token) =>
         operators.authenticate(Redacted.value(token)).pipe(

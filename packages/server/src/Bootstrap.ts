@@ -6,11 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Database, SecretBox } from "@spacesync/core"
+import { Database, SecretBox, Secrets } from "@spacesync/core"
 import { Config, ConfigError, Effect, Layer, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { randomToken } from "./internal/secrets.js"
 
 /** Where the secret key came from, to tell the person starting the hub. @since 0.1.0 */
 export type KeySource = "environment" | "generated" | "data-dir"
@@ -46,7 +45,7 @@ export const secretKey = Effect.gen(function*() {
     }
     return { key: Redacted.make(key), source: "data-dir" as KeySource }
   }
-  const key = randomToken(48)
+  const key = Secrets.randomToken(48)
   Fs.mkdirSync(Path.dirname(file), { recursive: true })
   Fs.writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" })
   return { key: Redacted.make(key), source: "generated" as KeySource }

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
-import { Database, Migrations } from "@spacesync/core"
+import { Database, Migrations, Operators, Platforms } from "@spacesync/core"
 import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
 import * as Scheduler from "@spacesync/core/Scheduler"
 import { Console, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
@@ -16,8 +16,6 @@ import { HttpLive, ServicesLive } from "./Http.js"
 import * as Hub from "./Hub.js"
 import * as HubConfig from "./HubConfig.js"
 import { migrationSets } from "./Migrations.js"
-import * as Operators from "./Operators.js"
-import * as Platforms from "./Platforms.js"
 
 const rolesOption = Options.text("roles").pipe(
   Options.withDefault("api,scheduler,workers"),
@@ -99,9 +97,9 @@ const createPlatform = Command.make("create-platform", {
       return yield* Effect.fail(new Error("--authorization-url must be http(s)"))
     }
     const platforms = yield* Platforms.Platforms
-    const created = yield* platforms.create({ name, authorizationUrl: url.toString() })
+    const { clientSecret, platform } = yield* platforms.create({ name, authorizationUrl: url.toString() })
     yield* Console.log(JSON.stringify(
-      { platformId: created.platformId, clientId: created.clientId, clientSecret: created.clientSecret },
+      { platformId: platform.platformId, clientId: platform.clientId, clientSecret },
       null,
       2
     ))
@@ -114,8 +112,8 @@ const createOperator = Command.make("create-operator", {
 }, ({ name }) =>
   Effect.gen(function*() {
     const operators = yield* Operators.Operators
-    const created = yield* operators.create(name)
-    yield* Console.log(JSON.stringify({ operatorId: created.operatorId, apiKey: created.apiKey }, null, 2))
+    const { apiKey, operator } = yield* operators.create(name)
+    yield* Console.log(JSON.stringify({ operatorId: operator.operatorId, apiKey }, null, 2))
   }).pipe(Effect.provide(Operators.layer), Effect.provide(Foundation), Effect.provide(quiet))).pipe(
     Command.withDescription("Register an operator and print its API key (shown once)")
   )

@@ -6,6 +6,7 @@
  */
 import { HttpApiBuilder, HttpApiScalar, type HttpApp, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import { Connections, Operators, Platforms } from "@spacesync/core"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import * as AccessTokens from "./AccessTokens.js"
@@ -13,28 +14,25 @@ import { HttpAdminLive } from "./Admin/Http.js"
 import * as AdminToken from "./AdminToken.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive, OperatorAuthLive, PlatformAuthLive } from "./Auth.js"
-import * as Connections from "./Connections.js"
 import { problemJson } from "./Errors.js"
 import { HttpHealthLive } from "./Health/Http.js"
 import { HubConfig } from "./HubConfig.js"
 import { MetricsLive, observe } from "./Metrics.js"
 import { HttpOAuthLive } from "./OAuth/Http.js"
 import { HttpOperatorLive } from "./Operator/Http.js"
-import * as Operators from "./Operators.js"
 import { HttpPlatformLive } from "./Platform/Http.js"
-import * as Platforms from "./Platforms.js"
 import * as RateLimits from "./RateLimits.js"
 import { HttpUpstreamLive } from "./Upstream/Http.js"
 import { HttpWebhooksLive } from "./Webhooks/Http.js"
 
-/** The server's own services (tenancy, tokens, auth). @since 0.1.0 */
+/** Core's tenancy services and the server's own (tokens, auth, rate limits). @since 0.1.0 */
 export const ServicesLive = Layer.mergeAll(AdminAuthLive, OperatorAuthLive, PlatformAuthLive).pipe(
   Layer.provideMerge(Layer.mergeAll(
     AdminToken.layer,
     AccessTokens.layer,
     Operators.layer,
     Platforms.layer,
-    Connections.layer,
+    Connections.layer(),
     RateLimits.layer
   ))
 )

@@ -1,35 +1,36 @@
 import { HttpApiBuilder } from "@effect/platform"
+import { Operators, Platforms } from "@spacesync/core"
 import { Effect } from "effect"
 import { Api } from "../Api.js"
-import { notFound } from "../Errors.js"
-import { Operators } from "../Operators.js"
-import { Platforms } from "../Platforms.js"
+import { NotFound } from "../Errors.js"
 
 export const HttpAdminLive = HttpApiBuilder.group(Api, "admin", (handlers) =>
   Effect.gen(function*() {
-    const platforms = yield* Platforms
-    const operators = yield* Operators
+    const platforms = yield* Platforms.Platforms
+    const operators = yield* Operators.Operators
+    const notFound = (e: Platforms.PlatformNotFound | Operators.OperatorNotFound) => new NotFound({ detail: e.message })
     return handlers
       .handle("createPlatform", ({ payload }) =>
         platforms.create(payload).pipe(
-          Effect.map((p) => ({ platformId: p.platformId, clientId: p.clientId, clientSecret: p.clientSecret }))
+          Effect.map(({ clientSecret, platform }) => ({
+            platformId: platform.platformId,
+            clientId: platform.clientId,
+            clientSecret
+          })),
+          // The payload's schema only lets absolute http(s) URLs through.
+          Effect.catchTag("InvalidAuthorizationUrl", Effect.die)
         ))
-      .handle("listPlatforms", () =>
-        platforms.list.pipe(Effect.map((data) => ({ data: data.map((p) => ({ ...p, createdAt: p.createdAt })) }))))
+      .handle("listPlatforms", () => platforms.list.pipe(Effect.map((data) => ({ data }))))
       .handle("deletePlatform", ({ path }) =>
-        platforms.delete(path.platformId).pipe(
-          Effect.flatMap((deleted) =>
-            deleted ? Effect.void : Effect.fail(notFound(`Platform ${path.platformId}`))
-          )
-        ))
+        platforms.delete(path.platformId).pipe(Effect.catchTag("PlatformNotFound", (e) =>
+          Effect.fail(notFound(e)))))
       .handle("createOperator", ({ payload }) =>
-        operators.create(payload.name).pipe(Effect.map((o) => ({ operatorId: o.operatorId, apiKey: o.apiKey }))))
+        operators.create(payload.name).pipe(
+          Effect.map(({ apiKey, operator }) => ({ operatorId: operator.operatorId, apiKey }))
+        ))
       .handle("listOperators", () =>
         operators.list.pipe(Effect.map((data) => ({ data }))))
       .handle("deleteOperator", ({ path }) =>
-        operators.delete(path.operatorId).pipe(
-          Effect.flatMap((deleted) =>
-            deleted ? Effect.void : Effect.fail(notFound(`Operator ${path.operatorId}`))
-          )
-        ))
+        operators.delete(path.operatorId).pipe(Effect.catchTag("OperatorNotFound", (e) =>
+          Effect.fail(notFound(e)))))
   }))

@@ -1,21 +1,37 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
-import type { AccountId } from "@spacesync/adapter-kit/Ids"
-import { Accounts, Scheduler } from "@spacesync/core"
-import { Effect, Option } from "effect"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
+import { Accounts, Connections, Scheduler } from "@spacesync/core"
+import { Effect, Option, Schema } from "effect"
 import { Api } from "../Api.js"
 import { CurrentOperator } from "../Auth.js"
-import { Connections } from "../Connections.js"
-import { BadGateway, BadRequest, Conflict, notFound } from "../Errors.js"
+import { BadGateway, BadRequest, Conflict, NotFound, notFound } from "../Errors.js"
 import { HubConfig } from "../HubConfig.js"
+
+const LocationRow = Schema.Struct({
+  location_id: LocationId,
+  external_id: Schema.String,
+  name: Schema.String,
+  version: Schema.Number,
+  deleted: Schema.Boolean,
+  sync_error: Schema.Boolean
+})
 
 export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers) =>
   Effect.gen(function*() {
     const accounts = yield* Accounts.Accounts
     const scheduler = yield* Scheduler.Scheduler
-    const connections = yield* Connections
+    const connections = yield* Connections.Connections
     const config = yield* HubConfig
     const sql = yield* SqlClient.SqlClient
+    const locationsOf = SqlSchema.findAll({
+      Request: AccountId,
+      Result: LocationRow,
+      execute: (accountId) =>
+        sql`select location_id, external_id, (snapshot::json -> 'location' ->> 'name') as name, version,
+            deleted_at is not null as deleted, sync_error is not null as sync_error
+          from spacesync.locations where account_id = ${accountId} order by external_id`
+    })
 
     const webhookUrl = (accountId: AccountId) => `${config.publicUrl}/upstream/${accountId}/webhooks`
     const view = (account: Accounts.Account) => ({
@@ -90,16 +106,7 @@ export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers)
       .handle("listLocations", ({ path }) =>
         Effect.gen(function*() {
           yield* ownAccount(path.accountId)
-          const rows = yield* sql<{
-            location_id: any
-            external_id: string
-            name: string
-            version: number
-            deleted: boolean
-            sync_error: boolean
-          }>`select location_id, external_id, (snapshot::json -> 'location' ->> 'name') as name, version,
-               deleted_at is not null as deleted, sync_error is not null as sync_error
-             from spacesync.locations where account_id = ${path.accountId} order by external_id`.pipe(Effect.orDie)
+          const rows = yield* locationsOf(path.accountId).pipe(Effect.orDie)
           return {
             data: rows.map((r) => ({
               locationId: r.location_id,
@@ -114,7 +121,15 @@ export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers)
       .handle("createConnection", ({ payload }) =>
         Effect.gen(function*() {
           const { operatorId } = yield* CurrentOperator
-          const { authorizeUrl, connection } = yield* connections.create(operatorId, payload)
+          const { authorizeUrl, connection } = yield* connections.create(operatorId, payload).pipe(
+            Effect.catchTags({
+              PlatformNotFound: (e) => Effect.fail(new NotFound({ detail: e.message })),
+              NoLocations: (e) => Effect.fail(new BadRequest({ detail: e.message })),
+              // Locations of other operators are "not found", like ones that do not exist.
+              UnknownLocations: (e) => Effect.fail(new NotFound({ detail: e.message })),
+              LocationAlreadyConnected: (e) => Effect.fail(new Conflict({ detail: e.message }))
+            })
+          )
           return { connectionId: connection.connectionId, status: "pending" as const, authorizeUrl }
         }))
       .handle("listConnections", () =>
@@ -125,6 +140,8 @@ export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers)
       .handle("revokeConnection", ({ path }) =>
         Effect.gen(function*() {
           const { operatorId } = yield* CurrentOperator
-          return yield* connections.revoke({ operatorId }, path.connectionId)
+          return yield* connections.revoke({ operatorId }, path.connectionId).pipe(
+            Effect.catchTag("ConnectionNotFound", (e) => Effect.fail(new NotFound({ detail: e.message })))
+          )
         }))
   }))

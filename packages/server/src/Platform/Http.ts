@@ -1,22 +1,24 @@
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import type { ConnectionId, LocationId, PlatformId } from "@spacesync/adapter-kit/Ids"
-import { ContentHash, Location, SnapshotStore } from "@spacesync/core"
+import { Connections, ContentHash, Location, SnapshotStore } from "@spacesync/core"
 import * as CanonicalJson from "@spacesync/core/CanonicalJson"
 import * as EventFeed from "@spacesync/core/EventFeed"
 import { Effect, Option } from "effect"
 import { Api } from "../Api.js"
 import { CurrentPlatform, requireScope } from "../Auth.js"
-import { type Connection, Connections } from "../Connections.js"
-import { notFound } from "../Errors.js"
+import { BadRequest, Conflict, NotFound, notFound } from "../Errors.js"
 
 type DataSet = "location" | "resources" | "prices" | "snapshot"
 
-const platformView = (c: Connection) => ({
+const platformView = (c: Connections.Connection) => ({
   connectionId: c.connectionId,
   status: c.status as "active" | "revoked",
   locations: c.locations,
   createdAt: c.createdAt
 })
+
+/** Ids that are unknown, or not this platform's, are "not found" alike. */
+const notFoundFrom = (e: { readonly message: string }) => Effect.fail(new NotFound({ detail: e.message }))
 
 /** Does `If-None-Match` name this entity tag (or `*`)? Weak comparison, as RFC 9110 requires for GET. */
 const matches = (header: string | undefined, etag: string) => {
@@ -27,7 +29,7 @@ const matches = (header: string | undefined, etag: string) => {
 
 export const HttpPlatformLive = HttpApiBuilder.group(Api, "platform", (handlers) =>
   Effect.gen(function*() {
-    const connections = yield* Connections
+    const connections = yield* Connections.Connections
     const store = yield* SnapshotStore.SnapshotStore
     const feed = yield* EventFeed.EventFeed
 
@@ -43,7 +45,9 @@ export const HttpPlatformLive = HttpApiBuilder.group(Api, "platform", (handlers)
       ifNoneMatch: string | undefined
     ) =>
       Effect.gen(function*() {
-        const access = yield* connections.access(platformId, connectionId, locationId)
+        const access = yield* connections.access(platformId, connectionId, locationId).pipe(
+          Effect.catchTag("LocationNotConnected", notFoundFrom)
+        )
         const stored = yield* store.get(locationId)
         if (Option.isNone(stored)) return yield* notFound(`Location ${locationId}`)
         const current = stored.value
@@ -111,23 +115,73 @@ export const HttpPlatformLive = HttpApiBuilder.group(Api, "platform", (handlers)
       .handle("getConnection", ({ path }) =>
         Effect.gen(function*() {
           const { platformId } = yield* anyScope
-          return platformView(yield* connections.getForPlatform(platformId, path.connectionId))
+          const connection = yield* connections.getForPlatform(platformId, path.connectionId).pipe(
+            Effect.catchTag("ConnectionNotFound", notFoundFrom)
+          )
+          return platformView(connection)
         }))
       .handle("activateConnection", ({ path, payload }) =>
         Effect.gen(function*() {
           const { platformId } = yield* requireScope("connections:manage")
-          const connection = yield* connections.activate(platformId, path.connectionId, payload)
+          const connection = yield* connections.activate(platformId, path.connectionId, payload).pipe(
+            Effect.catchTags({
+              ConnectionNotFound: notFoundFrom,
+              InvalidState: (e) =>
+                e.reason === "Used"
+                  ? Effect.fail(new Conflict({ detail: e.message }))
+                  : Effect.fail(
+                    new BadRequest({
+                      detail: "Invalid or expired state",
+                      errors: [{
+                        path: "state",
+                        message: "Does not match this connection's authorization state, or has expired"
+                      }]
+                    })
+                  ),
+              UnknownLocations: (e) =>
+                Effect.fail(
+                  new BadRequest({
+                    detail: "Unknown locations in listings",
+                    errors: payload.listings.flatMap((listing, i) =>
+                      e.locationIds.includes(listing.locationId)
+                        ? [{
+                          path: `listings.${i}.locationId`,
+                          message: `Location ${listing.locationId} is not part of this connection`
+                        }]
+                        : []
+                    )
+                  })
+                )
+            })
+          )
           return { connectionId: connection.connectionId, status: "active" as const, locations: connection.locations }
         }))
       .handle("revokeConnection", ({ path }) =>
         Effect.gen(function*() {
           const { platformId } = yield* requireScope("connections:manage")
-          return platformView(yield* connections.revoke({ platformId }, path.connectionId))
+          const connection = yield* connections.revoke({ platformId }, path.connectionId).pipe(
+            Effect.catchTag("ConnectionNotFound", notFoundFrom)
+          )
+          return platformView(connection)
         }))
       .handle("putResourceMap", ({ path, payload }) =>
         Effect.gen(function*() {
           const { platformId } = yield* requireScope("connections:manage")
-          return yield* connections.setResourceMap(platformId, path.connectionId, path.locationId, payload)
+          return yield* connections.setResourceMap(platformId, path.connectionId, path.locationId, payload).pipe(
+            Effect.catchTags({
+              LocationNotConnected: notFoundFrom,
+              UnknownResources: (e) =>
+                Effect.fail(
+                  new BadRequest({
+                    detail: "Unknown resources in the map",
+                    errors: e.resourceIds.map((id) => ({
+                      path: id,
+                      message: `Not a resource of location ${e.locationId}`
+                    }))
+                  })
+                )
+            })
+          )
         }))
       .handle("getLocation", data("location"))
       .handle("getResources", data("resources"))
