@@ -5,7 +5,7 @@ import * as Adapter from "@spacesync/adapter-kit/Adapter"
 import * as AdapterError from "@spacesync/adapter-kit/AdapterError"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
-import { Deferred, Effect, Exit, Layer, Option, Schema, Stream } from "effect"
+import { Deferred, Effect, Exit, Layer, Option, Schema, Stream, TestClock } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as EventLog from "../src/EventLog.js"
 import * as SnapshotStore from "../src/SnapshotStore.js"
@@ -62,7 +62,15 @@ const trickleAdapter = Adapter.make({
   }
 })
 
-const layer = TestEngine.layer([MemoryUpstream.adapter(upstream), bulkAdapter, trickleAdapter], {
+/** An upstream with a change log: its adapter reads changes since a cursor (its revision). */
+const changing = MemoryUpstream.makeUpstream()
+
+const layer = TestEngine.layer([
+  MemoryUpstream.adapter(upstream),
+  bulkAdapter,
+  trickleAdapter,
+  MemoryUpstream.adapter(changing, "incremental", { incremental: true })
+], {
   fanout: Layer.succeed(EventLog.Fanout, { fanOut: (events) => Effect.sync(() => onAppend(events)) })
 }).pipe(Layer.provide(FetchHttpClient.layer))
 
@@ -83,8 +91,128 @@ const sync = (accountId: Ids.AccountId) => Effect.flatMap(SyncEngine.SyncEngine,
 
 const types = (report: SyncEngine.SyncReport) => report.events.map((e) => e.type)
 
+/** A fresh account of the incremental upstream, with `n` locations I0..I(n-1) put since its last cursor. */
+const setupIncremental = (n: number) =>
+  Effect.gen(function*() {
+    for (const externalId of [...changing.locations.keys()]) changing.remove(externalId)
+    changing.oldestCursor = 0
+    for (let i = 0; i < n; i++) changing.put(Fixtures.locationSource(`I${i}`) as any)
+    const accounts = yield* Accounts.Accounts
+    const account = yield* accounts.create({
+      name: "Incremental",
+      adapter: "incremental",
+      credentials: { token: "good-token" }
+    })
+    return account.accountId
+  })
+
+const accountOf = (accountId: Ids.AccountId) =>
+  Effect.flatMap(Accounts.Accounts, (accounts) => Effect.map(accounts.get(accountId), Option.getOrThrow))
+
+const withPrice = (externalId: string, amount: string) => {
+  const source = structuredClone(changing.locations.get(externalId)!) as any
+  source.prices[0].amount = { amount, currency: "EUR" }
+  return source
+}
+
 describe("SyncEngine", () => {
   it.layer(layer, { timeout: 60_000 })((it) => {
+    describe("incremental reads", () => {
+      it.effect("a full read stores the cursor; the next poll reads only changes and emits nothing", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(3)
+          const first = yield* sync(accountId)
+          expect(first.mode).toBe("full")
+          expect((yield* accountOf(accountId)).syncCursor).toBe(String(changing.revision))
+          const reads = changing.reads
+          const listings = changing.listings
+          const poll = yield* sync(accountId)
+          expect(poll.mode).toBe("changes")
+          expect(poll.events).toEqual([])
+          // Nothing changed: no listing and no snapshot read.
+          expect([changing.listings - listings, changing.reads - reads]).toEqual([0, 0])
+        }))
+
+      it.effect("a change and an upstream deletion since the cursor emit exactly those events", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(3)
+          yield* sync(accountId)
+          changing.put(withPrice("I0", "77.00"))
+          changing.remove("I2")
+          const reads = changing.reads
+          const report = yield* sync(accountId)
+          expect(report.mode).toBe("changes")
+          expect(report.events.map((e) => [e.type, e.locationId])).toEqual([
+            ["pricing.updated", Ids.entityId(accountId, "location", "I0")],
+            ["location.deleted", Ids.entityId(accountId, "location", "I2")]
+          ])
+          expect(changing.reads - reads).toBe(1)
+          // I1 was not read, and is not deleted for it: deletions come only from the upstream's list.
+          const store = yield* SnapshotStore.SnapshotStore
+          const summaries = yield* store.summaries(accountId)
+          expect(summaries.filter((s) => s.deleted).map((s) => s.externalId)).toEqual(["I2"])
+          expect((yield* accountOf(accountId)).syncCursor).toBe(String(changing.revision))
+        }))
+
+      it.effect("a rejected cursor falls back to a full read, which deletes by absence", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(3)
+          yield* sync(accountId)
+          // The upstream forgets its history: the deletion of I1 is only visible to a full read.
+          changing.locations.delete("I1")
+          changing.oldestCursor = changing.revision + 1
+          const report = yield* sync(accountId)
+          expect(report.mode).toBe("full")
+          expect(report.events.map((e) => e.type)).toEqual(["location.deleted"])
+          expect((yield* accountOf(accountId)).syncCursor).toBe(String(changing.revision))
+        }))
+
+      it.effect("a full read runs again once the last one is older than fullSyncInterval", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(2)
+          yield* sync(accountId)
+          expect((yield* sync(accountId)).mode).toBe("changes")
+          yield* TestClock.adjust("25 hours")
+          const listings = changing.listings
+          const report = yield* sync(accountId)
+          expect(report.mode).toBe("full")
+          expect(changing.listings - listings).toBe(1)
+          expect((yield* sync(accountId)).mode).toBe("changes")
+        }))
+
+      it.effect("a targeted re-sync reads the named locations and leaves the cursor as it was", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(3)
+          yield* sync(accountId)
+          const cursor = (yield* accountOf(accountId)).syncCursor
+          changing.put(withPrice("I1", "55.00"))
+          const report = yield* Effect.flatMap(
+            SyncEngine.SyncEngine,
+            (engine) => engine.sync(accountId, { locations: ["I1"] })
+          )
+          expect(report.mode).toBe("targeted")
+          expect(report.events.map((e) => e.type)).toEqual(["pricing.updated"])
+          expect((yield* accountOf(accountId)).syncCursor).toBe(cursor)
+          // The change is read again from the cursor: already stored, so it emits nothing.
+          const poll = yield* sync(accountId)
+          expect([poll.mode, poll.events]).toEqual(["changes", []])
+        }))
+
+      it.effect("a failed read keeps the old cursor", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(2)
+          yield* sync(accountId)
+          const cursor = (yield* accountOf(accountId)).syncCursor
+          changing.put(withPrice("I0", "66.00"))
+          changing.snapshotErrors.set("I0", AdapterError.unavailable("down"))
+          yield* Effect.flip(sync(accountId))
+          changing.snapshotErrors.clear()
+          expect((yield* accountOf(accountId)).syncCursor).toBe(cursor)
+          const report = yield* sync(accountId)
+          expect(report.events.map((e) => e.type)).toEqual(["pricing.updated"])
+        }))
+    })
+
     it.effect("first sync creates every location with versioned snapshots and created events", () =>
       Effect.gen(function*() {
         const accountId = yield* setup(3)
