@@ -1,6 +1,28 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import * as RateLimits from "../src/RateLimits.js"
 import * as TestHub from "./support/TestHub.js"
+
+describe("RateLimits", () => {
+  it.live("allows limit hits per key and window, then says how long to wait; keys and windows are apart", () =>
+    Effect.gen(function*() {
+      const limits = RateLimits.make()
+      const hits = (key: string, n: number, limit: number, windowMillis: number) =>
+        Effect.forEach(Array.from({ length: n }), () => limits.hit(key, limit, windowMillis))
+      expect(yield* hits("a", 3, 3, 60_000)).toEqual([Option.none(), Option.none(), Option.none()])
+      const [over] = yield* hits("a", 1, 3, 60_000)
+      expect(Option.isSome(over!)).toBe(true)
+      expect(Option.getOrThrow(over!)).toBeGreaterThanOrEqual(59)
+      expect(Option.getOrThrow(over!)).toBeLessThanOrEqual(60)
+      // Another key, and another limit for the same key, count on their own.
+      expect(yield* hits("b", 1, 3, 60_000)).toEqual([Option.none()])
+      expect(yield* hits("a", 1, 10, 60_000)).toEqual([Option.none()])
+      // A short window: at least a second to wait, and free again once the window has passed.
+      expect(yield* hits("c", 2, 1, 300)).toEqual([Option.none(), Option.some(1)])
+      yield* Effect.sleep("350 millis")
+      expect(yield* hits("c", 1, 1, 300)).toEqual([Option.none()])
+    }))
+})
 
 // A hub of its own (with a low limit): module-level API layers are shared by the hubs of one file.
 describe("token endpoint rate limit", () => {
