@@ -33,7 +33,7 @@ export class SyncBusy extends Schema.TaggedError<SyncBusy>()("SyncBusy", {
 
 /** @since 0.1.0 */
 export interface SchedulerOptions {
-  /** How often to look for due accounts. */
+  /** How often the polling loop (`layerLoop`) looks for due accounts (`SPACESYNC_SCHEDULER_TICK`). */
   readonly tick: Duration.DurationInput
   /** How long a lease lasts without renewal. */
   readonly leaseDuration: Duration.DurationInput
@@ -252,3 +252,13 @@ export const layerLoop = (options: Partial<SchedulerOptions> = {}): Layer.Layer<
       Effect.forkScoped
     )
   }))
+
+/**
+ * The polling loop with its tick from the environment (`SPACESYNC_SCHEDULER_TICK`, default 1 second).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerLoopConfig: Layer.Layer<never, ConfigError.ConfigError, Scheduler> = Layer.unwrapEffect(
+  Effect.map(SchedulerConfig, ({ tick }) => layerLoop({ tick }))
+)

@@ -60,7 +60,7 @@ const start = Command.make("start", { roles: rolesOption }, ({ roles }) =>
   Effect.gen(function*() {
     const selected = yield* parseRoles(roles)
     const api = selected.has("api") ? Layer.mergeAll(HttpLive, announceAdminToken) : Layer.empty
-    const scheduler = selected.has("scheduler") ? Scheduler.layerLoop() : Layer.empty
+    const scheduler = selected.has("scheduler") ? Scheduler.layerLoopConfig : Layer.empty
     const workers = selected.has("workers") ? Layer.discard(DeliveryWorker.layerConfig) : Layer.empty
     yield* Effect.logInfo(`Starting spacesync: ${[...selected].join(", ")}`)
     return yield* Layer.launch(
