@@ -17,13 +17,34 @@ export class HubUrls extends Context.Tag("@spacesync/core/HubUrls")<HubUrls, {
 const trimmed = (url: string) => url.replace(/\/+$/, "")
 
 /**
- * `SPACESYNC_PUBLIC_URL`, or `http://HOST:PORT` (default `http://127.0.0.1:8787`).
+ * `HOST`: the address the hub listens on (default `127.0.0.1`).
+ *
+ * @since 0.1.0
+ */
+export const HostConfig: Config.Config<string> = Config.string("HOST").pipe(
+  Config.withDefault("127.0.0.1"),
+  Config.withDescription("Address the hub listens on")
+)
+
+/**
+ * `PORT`: the port the hub listens on (default 8787).
+ *
+ * @since 0.1.0
+ */
+export const PortConfig: Config.Config<number> = Config.port("PORT").pipe(
+  Config.withDefault(8787),
+  Config.withDescription("Port the hub listens on")
+)
+
+/**
+ * `SPACESYNC_PUBLIC_URL`, or `http://HOST:PORT` (default `http://127.0.0.1:8787`). The one derivation of
+ * the public URL: the server's configuration reads it from here too.
  *
  * @since 0.1.0
  */
 export const PublicUrlConfig: Config.Config<string> = Config.all({
-  host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  port: Config.port("PORT").pipe(Config.withDefault(8787)),
+  host: HostConfig,
+  port: PortConfig,
   publicUrl: Config.option(Config.url("SPACESYNC_PUBLIC_URL")).pipe(
     Config.withDescription("Base of every apiUrl and link (default http://HOST:PORT)")
   )

@@ -1,9 +1,11 @@
 /**
- * The hub's configuration, read once from the environment (see CONTRACT.md "Configuration").
+ * The hub's configuration, read once from the environment (the "Configuration" table of README.md): the
+ * listen address and the public URL, derived by `HubUrls.PublicUrlConfig`.
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Option } from "effect"
+import * as HubUrls from "@spacesync/core/HubUrls"
+import { Config, Context, Effect, Layer } from "effect"
 
 /**
  * @since 0.1.0
@@ -16,20 +18,11 @@ export class HubConfig extends Context.Tag("@spacesync/server/HubConfig")<HubCon
   readonly publicUrl: string
 }>() {}
 
-/** @since 0.1.0 */
-export const config = Effect.gen(function*() {
-  const host = yield* Config.string("HOST").pipe(Config.withDefault("127.0.0.1"))
-  const port = yield* Config.port("PORT").pipe(Config.withDefault(8787))
-  const publicUrl = yield* Config.option(Config.url("SPACESYNC_PUBLIC_URL"))
-  return HubConfig.of({
-    host,
-    port,
-    publicUrl: Option.match(publicUrl, {
-      onNone: () => `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-      onSome: (url) => url.toString().replace(/\/+$/, "")
-    })
-  })
-})
+/** `HOST`, `PORT` and `SPACESYNC_PUBLIC_URL` (default `http://HOST:PORT`). @since 0.1.0 */
+export const config = Effect.map(
+  Config.all({ host: HubUrls.HostConfig, port: HubUrls.PortConfig, publicUrl: HubUrls.PublicUrlConfig }),
+  (settings) => HubConfig.of(settings)
+)
 
 /**
  * @since 0.1.0
