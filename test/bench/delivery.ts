@@ -9,7 +9,7 @@
  *    (the sustained figure: production and delivery share the machine).
  * 2. Latency: events offered at a steady rate (default 1,000/s for 10 s); p50/p99 from event creation
  *    (`events.created_at`, carried as the body's `timestamp`) to arrival at the receiver.
- * 3. The same signed requests through pg-boss 10.4.2 (batch 100, 8 workers, as in FINDINGS.md), enqueued
+ * 3. The same signed requests through pg-boss 10.4.2 (batch 100, 8 workers), enqueued
  *    while its workers run; the ratio of the two throughputs.
  *
  * Database round trips are counted on the `pg` client (`Client.prototype.query`: one per statement,

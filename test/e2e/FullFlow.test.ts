@@ -1,8 +1,9 @@
 /**
- * The whole flow of CONTRACT.md, end to end over real HTTP and the real database: a platform and an
- * operator are created, a feed account is synced, a connection is authorized, an endpoint registered; a
- * price changes in the feed, the signed `pricing.updated` arrives and verifies (with the `standardwebhooks`
- * package and with core's own `verify`), and the `apiUrl` answers with its ETag, then 304.
+ * The whole flow that the README's "The first five minutes" walks through, end to end over real HTTP and
+ * the real database: a platform and an operator are created, a feed account is synced, a connection is
+ * authorized, an endpoint registered; a price changes in the feed, the signed `pricing.updated` arrives
+ * and verifies (with the `standardwebhooks` package and with core's own `verify`), and the `apiUrl`
+ * answers with its ETag, then 304.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Fixtures } from "@spacesync/adapter-kit/testing"

@@ -20,9 +20,9 @@
  *   Delivery is therefore at least once; the `webhook-id` is the same on every attempt. A batch of results
  *   being written is never interrupted (shutdown waits for it): a write whose answer was lost would
  *   otherwise be written again, logging its attempts twice.
- * - **Requests.** Signed as Standard Webhooks v1 (the webhook format of the OpenAPI document), through the
- *   outbound-guarded undici dispatcher; see `DeliveryTransport`. The whole exchange is bounded by `timeout`
- *   (15 s); one sweeper enforces every deadline.
+ * - **Requests.** Signed as Standard Webhooks v1 (`Webhook.headers`), through the outbound-guarded undici
+ *   dispatcher; see `DeliveryTransport`. The whole exchange is bounded by `timeout` (15 s); one sweeper
+ *   enforces every deadline.
  * - **Outcomes.** See `DeliveryPolicy`: 2xx succeeds, 410 fails the delivery and disables the endpoint,
  *   anything else is retried on the schedule (5 s … 24 h, ±20 %, `Retry-After` on 429/503 honoured within
  *   [delay, 2 × delay]), then fails. An endpoint failing for 5 days without a success is disabled. A retry

@@ -1,5 +1,6 @@
 /**
- * Webhooks as platforms receive them, following Standard Webhooks v1 (see CONTRACT.md, "Webhooks"):
+ * Webhooks as platforms receive them, following Standard Webhooks v1 (`webhook-id`, `webhook-timestamp`,
+ * and `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, one per valid secret):
  * the event body, the endpoint secrets, the signature headers, and `verify` for receiving platforms.
  *
  * A platform written in TypeScript needs nothing else:

@@ -7,7 +7,7 @@ import * as DeliveryPolicy from "../src/DeliveryPolicy.js"
 const now = Date.parse("2026-11-22T10:00:00Z")
 const scheduleMillis = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400].map((s) => s * 1000)
 
-/** The contract's schedule with a fixed jitter draw (0.5: no jitter). */
+/** The default schedule with a fixed jitter draw (0.5: no jitter). */
 const settings = (random = 0.5): DeliveryPolicy.Settings => ({
   schedule: DeliveryPolicy.defaultRetrySchedule,
   jitter: DeliveryPolicy.defaultJitter,
