@@ -26,3 +26,11 @@ export * as Fixtures from "./Fixtures.js"
  * @since 0.1.0
  */
 export * as LoopbackServer from "./LoopbackServer.js"
+
+/**
+ * Recorded upstream exchanges with secrets scrubbed: record them from a simulator, replay them as the
+ * adapter's `HttpClient`.
+ *
+ * @since 0.1.0
+ */
+export * as FixtureReplay from "./FixtureReplay.js"
