@@ -2,6 +2,12 @@
  * The delivery queue in PostgreSQL: what delivery workers claim, complete and reap. It is a repository
  * (SQL only); `DeliveryWorker` decides what to send and what an outcome means.
  *
+ * **One writer.** This module is the only one that writes the webhook tables: `webhook_endpoints`,
+ * `webhook_deliveries`, `webhook_delivery_log` and `webhook_attempts`. Its service serves the workers;
+ * its `@internal` statements serve `Fanout` (queueing, inside the fan-out's one statement) and
+ * `WebhookEndpoints` (the platforms' API: endpoint rows, resend, recovery), which compose them and decode
+ * what they return.
+ *
  * **Design.** `webhook_deliveries` holds only live deliveries. A worker claims due ones in batches, in one
  * statement: it picks the oldest due rows (at most `perEndpoint` minus what it already has in flight per
  * endpoint, skipping endpoints it has saturated, so one slow endpoint cannot fill a batch), locks them with
@@ -9,10 +15,17 @@
  * (`claim_id`, `lease_expires_at`) and returns everything an attempt needs (URL, encrypted secrets, the
  * stored body). Completion is one statement per batch of results: finished deliveries are deleted and
  * moved to `webhook_delivery_log` (with the attempt that finished them), retries get their next due time
- * and their attempt goes to `webhook_attempts`, endpoint health is updated. A retry that a newer event of the same type for the same location (and connection)
- * has made stale is recorded as superseded instead. A completion only applies to rows still holding its `claim_id`; the reaper returns
- * rows whose lease expired (a worker that died) to the queue. No transaction is ever open across an HTTP
- * call: claims and completions are single statements.
+ * and their attempt goes to `webhook_attempts`, endpoint health is updated. A completion only applies to
+ * rows still holding its `claim_id`; the reaper returns rows whose lease expired (a worker that died) to
+ * the queue. No transaction is ever open across an HTTP call: claims and completions are single
+ * statements.
+ *
+ * **Superseding.** Only the newest event per (endpoint, connection, location, event type) is worth
+ * sending. When deliveries are queued, an older one of the same key that is still waiting (not claimed)
+ * is moved to the log as `superseded` by the newest event, and so is an older one queued in the same
+ * batch; a claimed one whose attempt asks for a retry is superseded at completion if a newer event of its
+ * key has reached its connection meanwhile. The rule is written here only (`supersedeKey`, `enqueue`,
+ * `complete`).
  *
  * Round trips: one claim per batch, one completion per batch of results (plus the two statements of the
  * fan-out per `append`, in the change's transaction). Claims and completions commit asynchronously
@@ -21,13 +34,16 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
+import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import * as Ids from "@spacesync/adapter-kit/Ids"
+import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, Duration, Effect, Layer, Option, Schedule, Schema, Stream } from "effect"
-import { channel } from "./Fanout.js"
+import { orDie, Typed } from "./internal/sql.js"
 import type { ErrorClass } from "./OutboundGuard.js"
 import * as Webhook from "./Webhook.js"
+
+/** The channel workers `LISTEN` on; queueing notifies it (delivered at commit). @since 0.1.0 */
+export const channel = "spacesync_webhook_deliveries"
 
 /** What caused an attempt. @since 0.1.0 */
 export const Trigger = Schema.Literal("scheduled", "manual", "recover")
@@ -157,7 +173,6 @@ const ClaimedRow = Schema.Struct({
   secrets: Schema.Array(StoredSecret),
   body: Schema.String
 })
-const decodeClaimed = Schema.decodeUnknown(Schema.Array(ClaimedRow))
 
 const DepthRow = Schema.Struct({
   endpoint_id: Webhook.EndpointId,
@@ -166,10 +181,61 @@ const DepthRow = Schema.Struct({
   oldest_due_seconds: Schema.Number
 })
 
+interface ClaimRequest {
+  readonly claimId: string
+  readonly limit: number
+  readonly perEndpoint: number
+  readonly inFlight: ReadonlyMap<string, number>
+  readonly lease: Duration.DurationInput
+}
+
+interface CompleteRequest {
+  readonly results: ReadonlyArray<AttemptResult>
+  readonly disableAfter: Duration.DurationInput
+}
+
 const seconds = (duration: Duration.DurationInput) => Duration.toMillis(duration) / 1000
 
 // Postgres text cannot hold NUL; response bodies are arbitrary bytes decoded as UTF-8.
 const clean = (text: string | null) => text === null ? null : text.replaceAll("\u0000", "\uFFFD")
+
+// Claims, completions and reaping commit without waiting for the WAL flush (only these statements: it
+// is set for their own transaction). A crash of the database server may forget the last few of them;
+// the deliveries concerned are then simply sent again (delivery is at least once), never lost: a row
+// only leaves the queue in the same transaction that records its outcome.
+const asyncCommit = (sql: SqlClient.SqlClient) => sql`set_config('synchronous_commit', 'off', true) as async_commit`
+
+// The columns of a log row, in the one list every move to the log uses.
+const logColumns = (sql: SqlClient.SqlClient) =>
+  sql`delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id, event_created_at,
+    created_at, status, attempts, last_attempt_at, last_status_code, last_error_class, reason, superseded_by,
+    final_attempt, final_trigger, final_url, final_attempted_at, final_duration_ms, final_response_excerpt,
+    final_error_message`
+
+/**
+ * Moves finished deliveries to the log: `source` (a CTE or a subquery) has every log column. `final_*`
+ * is the attempt that finished the delivery (null when none did); `finished_at` is now.
+ */
+const logFinished = (sql: SqlClient.SqlClient, source: Statement.Fragment) =>
+  sql`insert into spacesync.webhook_delivery_log (${logColumns(sql)})
+    select ${logColumns(sql)} from ${source}
+    returning 1`
+
+/** The log columns of a queue row that finishes without an attempt of its own (failed, superseded). */
+const unattempted = (
+  sql: SqlClient.SqlClient,
+  outcome: {
+    readonly status: "failed" | "superseded"
+    readonly reason: Statement.Fragment | string | null
+    readonly supersededBy: Statement.Fragment | null
+  }
+) =>
+  sql`delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id, event_created_at,
+    created_at, ${outcome.status}::text as status, attempts, last_attempt_at, last_status_code, last_error_class,
+    ${outcome.reason}::text as reason, ${outcome.supersededBy ?? null}::text as superseded_by,
+    null::int as final_attempt, null::text as final_trigger, null::text as final_url,
+    null::timestamptz as final_attempted_at, null::int as final_duration_ms, null::text as final_response_excerpt,
+    null::text as final_error_message`
 
 /**
  * @since 0.1.0
@@ -178,20 +244,11 @@ const clean = (text: string | null) => text === null ? null : text.replaceAll("\
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const pg = yield* Effect.serviceOption(PgClient.PgClient)
-  // Claims, completions and reaping commit without waiting for the WAL flush (only these statements: it
-  // is set for their own transaction). A crash of the database server may forget the last few of them;
-  // the deliveries concerned are then simply sent again (delivery is at least once), never lost: a row
-  // only leaves the queue in the same transaction that records its outcome.
-  const asyncCommit = sql`set_config('synchronous_commit', 'off', true) as async_commit`
 
-  const claim = (options: {
-    readonly claimId: string
-    readonly limit: number
-    readonly perEndpoint: number
-    readonly inFlight: ReadonlyMap<string, number>
-    readonly lease: Duration.DurationInput
-  }) =>
-    Effect.gen(function*() {
+  const claimQuery = SqlSchema.findAll({
+    Request: Typed<ClaimRequest>(),
+    Result: ClaimedRow,
+    execute: (options) => {
       const busy = [...options.inFlight].filter(([, n]) => n > 0)
       const saturated = busy.filter(([, n]) => n >= options.perEndpoint).map(([id]) => id)
       // The scan reads the oldest due rows in order (the due_at index), leased ones included, and drops
@@ -205,7 +262,7 @@ export const make = Effect.gen(function*() {
       // are counted, twice as many are allowed for other workers'.
       const leased = busy.reduce((sum, [, n]) => sum + n, 0)
       const scan = options.limit * 2 + leased * 3 + 128
-      const rows = yield* sql`
+      return sql`
         with busy (endpoint_id, free) as (
           select * from unnest(${busy.map(([id]) => id)}::text[], ${
         busy.map(([, n]) => Math.max(0, options.perEndpoint - n))
@@ -261,34 +318,40 @@ export const make = Effect.gen(function*() {
             d.attempts, d.schedule_step, d.trigger, d.event_created_at
         )
         select c.ctid::text as tid, c.delivery_id, c.endpoint_id, c.event_id, c.attempts, c.schedule_step, c.trigger,
-          c.event_created_at, e.url, e.secrets, pe.body, ${asyncCommit}
+          c.event_created_at, e.url, e.secrets, pe.body, ${asyncCommit(sql)}
         from claimed c
         join spacesync.webhook_endpoints e on e.endpoint_id = c.endpoint_id
         join spacesync.platform_events pe
           on pe.platform_id = c.platform_id and pe.seq = c.seq and pe.connection_id = c.connection_id`
-      const decoded = yield* decodeClaimed(rows)
-      return decoded.map((row): Claimed => ({
-        claimId: options.claimId,
-        tid: row.tid,
-        deliveryId: row.delivery_id as Webhook.DeliveryId,
-        endpointId: row.endpoint_id as Webhook.EndpointId,
-        eventId: row.event_id as Ids.EventId,
-        attempt: row.attempts,
-        scheduleStep: row.schedule_step,
-        trigger: row.trigger,
-        eventCreatedAt: row.event_created_at.getTime(),
-        url: row.url,
-        secrets: row.secrets,
-        body: row.body
-      }))
-    }).pipe(Effect.orDie, Effect.withSpan("DeliveryQueue.claim"))
+    }
+  })
 
-  const complete = (
-    results: ReadonlyArray<AttemptResult>,
-    options: { readonly disableAfter: Duration.DurationInput }
-  ) =>
-    Effect.gen(function*() {
-      if (results.length === 0) return []
+  const claim = (options: ClaimRequest) =>
+    claimQuery(options).pipe(
+      Effect.map((rows) =>
+        rows.map((row): Claimed => ({
+          claimId: options.claimId,
+          tid: row.tid,
+          deliveryId: row.delivery_id as Webhook.DeliveryId,
+          endpointId: row.endpoint_id as Webhook.EndpointId,
+          eventId: row.event_id as Ids.EventId,
+          attempt: row.attempts,
+          scheduleStep: row.schedule_step,
+          trigger: row.trigger,
+          eventCreatedAt: row.event_created_at.getTime(),
+          url: row.url,
+          secrets: row.secrets,
+          body: row.body
+        }))
+      ),
+      Effect.orDie,
+      Effect.withSpan("DeliveryQueue.claim")
+    )
+
+  const completeQuery = SqlSchema.single({
+    Request: Typed<CompleteRequest>(),
+    Result: Schema.Struct({ stale: Schema.Array(Webhook.EndpointId) }),
+    execute: ({ disableAfter, results }) => {
       const ids = results.map((r) => r.deliveryId)
       // A claimed row is only changed by its own completion (or removed): its ctid still finds it. If it
       // was reaped and claimed again, the claim id no longer matches and nothing happens.
@@ -297,7 +360,7 @@ export const make = Effect.gen(function*() {
       for (const r of results) {
         health.set(r.endpointId, (health.get(r.endpointId) ?? false) || r.outcome === "succeeded")
       }
-      const rows = yield* sql<{ stale: ReadonlyArray<string> }>`
+      return sql`
         with r (delivery_id, claim_id, endpoint_id, outcome, attempt, trigger, url, attempted_at, duration_ms,
           status_code, response_excerpt, error_class, error_message, next_attempt_at, reason) as (
           select * from unnest(
@@ -314,6 +377,8 @@ export const make = Effect.gen(function*() {
         owned as (
           select r.delivery_id, r.next_attempt_at, r.status_code, r.error_class, r.reason, r.attempt, r.trigger, r.url,
             r.attempted_at, r.duration_ms, r.response_excerpt, r.error_message,
+            -- Superseding, at completion: a retry is not worth it once a newer event of its key reached its
+            -- connection.
             case when r.outcome = 'retry' then (
               select e.event_id from spacesync.events e
               join spacesync.platform_events pe
@@ -333,21 +398,13 @@ export const make = Effect.gen(function*() {
           delete from spacesync.webhook_deliveries d using decided f
           where d.ctid = any(${tids}::tid[]) and d.delivery_id = f.delivery_id and f.outcome <> 'retry'
           returning d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id, d.event_type,
-            d.location_id, d.event_created_at, d.created_at, d.attempts, d.last_attempt_at, f.outcome, f.status_code,
-            f.error_class, f.reason, f.superseded_by, f.attempt, f.trigger, f.url, f.attempted_at, f.duration_ms,
-            f.response_excerpt, f.error_message
+            d.location_id, d.event_created_at, d.created_at, f.outcome as status, d.attempts, d.last_attempt_at,
+            f.status_code as last_status_code, f.error_class as last_error_class, f.reason, f.superseded_by,
+            f.attempt as final_attempt, f.trigger as final_trigger, f.url as final_url,
+            f.attempted_at as final_attempted_at, f.duration_ms as final_duration_ms,
+            f.response_excerpt as final_response_excerpt, f.error_message as final_error_message
         ),
-        logged as (
-          insert into spacesync.webhook_delivery_log (delivery_id, endpoint_id, platform_id, seq, connection_id,
-            event_id, event_type, location_id, event_created_at, created_at, status, attempts, last_attempt_at,
-            last_status_code, last_error_class, reason, superseded_by, final_attempt, final_trigger, final_url,
-            final_attempted_at, final_duration_ms, final_response_excerpt, final_error_message)
-          select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
-            event_created_at, created_at, outcome, attempts, last_attempt_at, status_code, error_class, reason,
-            superseded_by, attempt, trigger, url, attempted_at, duration_ms, response_excerpt, error_message
-          from finished
-          returning 1
-        ),
+        logged as (${logFinished(sql, sql`finished`)}),
         retried as (
           update spacesync.webhook_deliveries d
           set claim_id = null, lease_expires_at = null, due_at = f.next_attempt_at, schedule_step = d.schedule_step + 1,
@@ -390,44 +447,75 @@ export const make = Effect.gen(function*() {
         select array(
           select e.endpoint_id from spacesync.webhook_endpoints e join hp on hp.endpoint_id = e.endpoint_id
           where not hp.succeeded and e.status = 'enabled'
-            and e.failing_since < now() - make_interval(secs => ${seconds(options.disableAfter)})
+            and e.failing_since < now() - make_interval(secs => ${seconds(disableAfter)})
         ) as stale,
         (select count(*) from logged) + (select count(*) from retried) + (select count(*) from attempts)
-          + (select count(*) from healed) as written, ${asyncCommit}`
-      return (rows[0]?.stale ?? []) as ReadonlyArray<Webhook.EndpointId>
-    }).pipe(Effect.orDie, Effect.withSpan("DeliveryQueue.complete"))
+          + (select count(*) from healed) as written, ${asyncCommit(sql)}`
+    }
+  })
 
-  const reap = sql<{ count: number }>`
-    with reaped as (
-      update spacesync.webhook_deliveries d set claim_id = null, lease_expires_at = null, due_at = now()
-      where d.delivery_id in (
-        select delivery_id from spacesync.webhook_deliveries
-        where claim_id is not null and lease_expires_at < now()
-        for update skip locked
+  const complete = (
+    results: ReadonlyArray<AttemptResult>,
+    options: { readonly disableAfter: Duration.DurationInput }
+  ): Effect.Effect<ReadonlyArray<Webhook.EndpointId>> =>
+    results.length === 0
+      ? Effect.succeed([])
+      : completeQuery({ results, disableAfter: options.disableAfter }).pipe(
+        Effect.map((row) => row.stale),
+        Effect.orDie,
+        Effect.withSpan("DeliveryQueue.complete")
       )
-      returning 1
-    ),
-    orphans as (
-      delete from spacesync.webhook_deliveries d
-      where d.due_at = 'infinity'
-        and not exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = d.endpoint_id)
-    )
-    select count(*)::int as count, ${asyncCommit} from reaped`.pipe(
-    Effect.map((rows) => rows[0]?.count ?? 0),
+
+  const reapQuery = SqlSchema.single({
+    Request: Schema.Void,
+    Result: Schema.Struct({ count: Schema.Number }),
+    execute: () =>
+      sql`
+        with reaped as (
+          update spacesync.webhook_deliveries d set claim_id = null, lease_expires_at = null, due_at = now()
+          where d.delivery_id in (
+            select delivery_id from spacesync.webhook_deliveries
+            where claim_id is not null and lease_expires_at < now()
+            for update skip locked
+          )
+          returning 1
+        ),
+        orphans as (
+          delete from spacesync.webhook_deliveries d
+          where d.due_at = 'infinity'
+            and not exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = d.endpoint_id)
+        )
+        select count(*)::int as count, ${asyncCommit(sql)} from reaped`
+  })
+  const reap = reapQuery(undefined).pipe(
+    Effect.map((row) => row.count),
     Effect.orDie,
     Effect.withSpan("DeliveryQueue.reap")
   )
 
-  const disableEndpoint = (endpointId: Webhook.EndpointId, reason: string) =>
-    disable(sql, endpointId, reason).pipe(Effect.orDie, Effect.withSpan("DeliveryQueue.disableEndpoint"))
+  const disableQuery = SqlSchema.single({
+    Request: Schema.Struct({ endpointId: Webhook.EndpointId, reason: Schema.String }),
+    Result: Schema.Struct({ disabled: Schema.Number }),
+    execute: ({ endpointId, reason }) => disableEndpoint(sql, endpointId, reason)
+  })
+  const disable = (endpointId: Webhook.EndpointId, reason: string) =>
+    disableQuery({ endpointId, reason }).pipe(
+      Effect.map((row) => row.disabled > 0),
+      Effect.orDie,
+      Effect.withSpan("DeliveryQueue.disableEndpoint")
+    )
 
-  const depths = sql`
-    select endpoint_id, count(*)::int as depth,
-      count(*) filter (where due_at <= now() and claim_id is null)::int as due,
-      coalesce(extract(epoch from now() - min(due_at) filter (where due_at <= now() and claim_id is null)), 0)::float8
-        as oldest_due_seconds
-    from spacesync.webhook_deliveries group by endpoint_id`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(Schema.Array(DepthRow))),
+  const depths = orDie(SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: DepthRow,
+    execute: () =>
+      sql`
+        select endpoint_id, count(*)::int as depth,
+          count(*) filter (where due_at <= now() and claim_id is null)::int as due,
+          coalesce(extract(epoch from now() - min(due_at) filter (where due_at <= now() and claim_id is null)), 0)::float8
+            as oldest_due_seconds
+        from spacesync.webhook_deliveries group by endpoint_id`
+  }))(undefined).pipe(
     Effect.map((rows) =>
       rows.map((row): EndpointDepth => ({
         endpointId: row.endpoint_id,
@@ -435,8 +523,7 @@ export const make = Effect.gen(function*() {
         due: row.due,
         oldestDueSeconds: row.oldest_due_seconds
       }))
-    ),
-    Effect.orDie
+    )
   )
 
   const notifications: Stream.Stream<void> = Option.match(pg, {
@@ -450,17 +537,205 @@ export const make = Effect.gen(function*() {
       )
   })
 
-  return DeliveryQueue.of({ claim, complete, reap, disableEndpoint, depths, notifications })
+  return DeliveryQueue.of({ claim, complete, reap, disableEndpoint: disable, depths, notifications })
 })
 
 /**
- * Disables an endpoint and moves its queued deliveries to the log as failed (rows another transaction
- * holds right now are skipped: they are being sent or superseded). One statement.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DeliveryQueue, never, SqlClient.SqlClient> = Layer.effect(DeliveryQueue, make)
+
+// ---------------------------------------------------------------------------------------------------------
+// Statements other modules compose or run (the only SQL that writes the webhook tables outside this
+// module's service). Each returns the statement; its caller decodes what it returns.
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A delivery to queue: one event for one endpoint.
  *
  * @internal
  */
-export const disable = (sql: SqlClient.SqlClient, endpointId: string, reason: string) =>
-  sql<{ disabled: number }>`
+export interface NewDelivery {
+  readonly endpointId: Webhook.EndpointId
+  readonly platformId: Ids.PlatformId
+  readonly connectionId: Ids.ConnectionId
+  readonly seq: number
+  readonly eventId: Ids.EventId
+  readonly eventType: string
+  readonly locationId: Ids.LocationId | null
+  readonly eventCreatedAt: Date
+}
+
+/**
+ * What superseding compares: deliveries with the same key, for a location, replace each other.
+ *
+ * @internal
+ */
+export const supersedeKey = (delivery: NewDelivery): string | undefined =>
+  delivery.locationId === null
+    ? undefined
+    : `${delivery.endpointId}\u0000${delivery.connectionId}\u0000${delivery.locationId}\u0000${delivery.eventType}`
+
+/**
+ * One statement that runs the caller's own CTEs (`before`, e.g. the fan-out's feed rows), then queues
+ * `deliveries` (in event order) and notifies the workers when it queued any. Superseding: of several
+ * deliveries of one key in `deliveries`, only the newest is queued, the others go to the log as
+ * `superseded` by it; waiting (unclaimed) deliveries of an older event of that key too.
+ *
+ * @internal
+ */
+export const enqueue = (
+  sql: SqlClient.SqlClient,
+  before: Statement.Fragment,
+  deliveries: ReadonlyArray<NewDelivery>
+) => {
+  const newest = new Map<string, NewDelivery>()
+  for (const delivery of deliveries) {
+    const key = supersedeKey(delivery)
+    if (key !== undefined) newest.set(key, delivery)
+  }
+  const supersededBy = deliveries.map((delivery) => {
+    const key = supersedeKey(delivery)
+    const winner = key === undefined ? delivery : newest.get(key)!
+    return winner === delivery ? null : winner.eventId
+  })
+  return sql`
+    with ${before},
+    nd as (
+      select u.*, now() as created_at, 0 as attempts, null::timestamptz as last_attempt_at,
+        null::int as last_status_code, null::text as last_error_class
+      from unnest(
+        ${deliveries.map(() => Webhook.makeDeliveryId())}::text[], ${deliveries.map((d) => d.endpointId)}::text[],
+        ${deliveries.map((d) => d.platformId)}::text[], ${deliveries.map((d) => d.seq)}::bigint[],
+        ${deliveries.map((d) => d.connectionId)}::text[], ${deliveries.map((d) => d.eventId)}::text[],
+        ${deliveries.map((d) => d.eventType)}::text[], ${deliveries.map((d) => d.locationId)}::text[],
+        ${deliveries.map((d) => d.eventCreatedAt)}::timestamptz[], ${supersededBy}::text[]
+      ) as u (delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
+        event_created_at, superseded_by)
+    ),
+    old as (
+      delete from spacesync.webhook_deliveries d using nd
+      where nd.superseded_by is null and nd.location_id is not null
+        and d.endpoint_id = nd.endpoint_id and d.location_id = nd.location_id
+        and d.event_type = nd.event_type and d.connection_id = nd.connection_id
+        and d.seq < nd.seq and d.claim_id is null
+      returning d.*, nd.event_id as superseded_by
+    ),
+    logged as (${
+    logFinished(
+      sql,
+      sql`(
+        select ${unattempted(sql, { status: "superseded", reason: null, supersededBy: sql`superseded_by` })} from old
+        union all
+        select ${unattempted(sql, { status: "superseded", reason: null, supersededBy: sql`superseded_by` })} from nd
+        where superseded_by is not null
+      ) superseded`
+    )
+  }),
+    queued as (
+      insert into spacesync.webhook_deliveries (delivery_id, endpoint_id, platform_id, seq, connection_id, event_id,
+        event_type, location_id, event_created_at)
+      select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
+        event_created_at
+      from nd where superseded_by is null
+      returning 1
+    ),
+    notified as (
+      select pg_notify(${channel}, 'queued') from (select 1) one where exists (select 1 from queued)
+    )
+    select (select count(*) from logged)::int as superseded, (select count(*) from notified)::int as notified`
+}
+
+/**
+ * Inserts an endpoint row (`row`: its columns), returning `returning`.
+ *
+ * @internal
+ */
+export const insertEndpoint = (
+  sql: SqlClient.SqlClient,
+  row: {
+    readonly endpoint_id: string
+    readonly platform_id: string
+    readonly url: string
+    readonly event_types: ReadonlyArray<string> | null
+    readonly description: string | null
+    readonly secrets: string
+  },
+  returning: Statement.Fragment
+) => sql`insert into spacesync.webhook_endpoints ${sql.insert({ ...row })} returning ${returning}`
+
+/**
+ * Updates the settings of the platform's endpoint.
+ *
+ * @internal
+ */
+export const updateEndpoint = (
+  sql: SqlClient.SqlClient,
+  input: {
+    readonly platformId: string
+    readonly endpointId: string
+    readonly url: string
+    readonly eventTypes: ReadonlyArray<string> | null
+    readonly description: string | null
+  }
+) =>
+  sql`update spacesync.webhook_endpoints
+    set url = ${input.url}, event_types = ${input.eventTypes === null ? null : [...input.eventTypes]}::text[],
+      description = ${input.description}, updated_at = now()
+    where endpoint_id = ${input.endpointId} and platform_id = ${input.platformId}
+    returning endpoint_id`
+
+/**
+ * Replaces the stored secrets (JSON of `StoredSecret`s) of an endpoint.
+ *
+ * @internal
+ */
+export const replaceSecrets = (sql: SqlClient.SqlClient, endpointId: string, secrets: string) =>
+  sql`update spacesync.webhook_endpoints set secrets = ${secrets}::jsonb, updated_at = now()
+    where endpoint_id = ${endpointId}
+    returning endpoint_id`
+
+/**
+ * Deletes the platform's endpoint (a trigger deletes its deliveries and attempts with it).
+ *
+ * @internal
+ */
+export const deleteEndpoint = (sql: SqlClient.SqlClient, platformId: string, endpointId: string) =>
+  sql`delete from spacesync.webhook_endpoints where endpoint_id = ${endpointId} and platform_id = ${platformId}
+    returning endpoint_id`
+
+/**
+ * Enables the platform's endpoint; deliveries parked while it was disabled (recovered, or queued as it
+ * was disabled) are due now.
+ *
+ * @internal
+ */
+export const enableEndpoint = (sql: SqlClient.SqlClient, platformId: string, endpointId: string) =>
+  sql`
+    with enabled as (
+      update spacesync.webhook_endpoints
+      set status = 'enabled', disabled_reason = null, disabled_at = null, failing_since = null, updated_at = now()
+      where endpoint_id = ${endpointId} and platform_id = ${platformId}
+      returning endpoint_id
+    ),
+    unparked as (
+      update spacesync.webhook_deliveries set due_at = now()
+      where endpoint_id = ${endpointId} and due_at = 'infinity'
+      returning 1
+    )
+    select (select count(*) from enabled)::int as enabled,
+      (select count(*) from (select pg_notify(${channel}, 'enabled') from unparked limit 1) n)::int as notified`
+
+/**
+ * Disables an endpoint with a reason and moves its queued deliveries to the log as failed (rows another
+ * transaction holds right now are skipped: they are being sent or superseded). One statement; `disabled`
+ * is 0 when it was not enabled.
+ *
+ * @internal
+ */
+export const disableEndpoint = (sql: SqlClient.SqlClient, endpointId: string, reason: string) =>
+  sql`
     with ep as (
       update spacesync.webhook_endpoints
       set status = 'disabled', disabled_reason = ${reason}, disabled_at = now(), updated_at = now()
@@ -476,22 +751,84 @@ export const disable = (sql: SqlClient.SqlClient, endpointId: string, reason: st
         )
       returning d.*
     ),
-    logged as (
-      insert into spacesync.webhook_delivery_log (delivery_id, endpoint_id, platform_id, seq, connection_id,
-        event_id, event_type, location_id, event_created_at, created_at, status, attempts, last_attempt_at,
-        last_status_code, last_error_class, reason)
-      select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
-        event_created_at, created_at, 'failed', attempts, last_attempt_at, last_status_code, last_error_class,
-        ${`endpoint disabled: ${reason}`}
-      from moved
-      returning 1
+    logged as (${
+    logFinished(
+      sql,
+      sql`(select ${
+        unattempted(sql, { status: "failed", reason: `endpoint disabled: ${reason}`, supersededBy: null })
+      } from moved) failed`
     )
-    select (select count(*) from ep)::int as disabled, (select count(*) from logged)::int as failed`.pipe(
-    Effect.map((rows) => (rows[0]?.disabled ?? 0) > 0)
-  )
+  })
+    select (select count(*) from ep)::int as disabled, (select count(*) from logged)::int as failed`
+
+// A schedule step past every schedule: a resent or recovered delivery gets exactly one attempt.
+const noRetries = 1_000_000
 
 /**
- * @since 0.1.0
- * @category layers
+ * Puts finished deliveries (`finished`: a CTE of log rows just deleted) back in the queue, due now, for
+ * one attempt with `trigger`; their final attempt moves to the attempts table.
  */
-export const layer: Layer.Layer<DeliveryQueue, never, SqlClient.SqlClient> = Layer.effect(DeliveryQueue, make)
+const requeue = (sql: SqlClient.SqlClient, finished: string, trigger: "manual" | "recover") =>
+  sql`
+    kept as (
+      insert into spacesync.webhook_attempts (delivery_id, endpoint_id, attempt, trigger, url, attempted_at,
+        duration_ms, status_code, response_excerpt, error_class, error_message)
+      select delivery_id, endpoint_id, final_attempt, final_trigger, final_url, final_attempted_at,
+        final_duration_ms, last_status_code, final_response_excerpt, last_error_class, final_error_message
+      from ${sql(finished)} where final_attempt is not null
+      returning 1
+    ),
+    moved as (
+      insert into spacesync.webhook_deliveries (delivery_id, endpoint_id, platform_id, seq, connection_id, event_id,
+        event_type, location_id, event_created_at, created_at, due_at, attempts, schedule_step, trigger,
+        last_attempt_at, last_status_code, last_error_class)
+      select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
+        event_created_at, created_at, now(), attempts, ${noRetries}, ${trigger}, last_attempt_at, last_status_code,
+        last_error_class
+      from ${sql(finished)}
+      returning 1
+    )`
+
+/**
+ * Sends the platform's delivery again now: a finished one goes back to the queue for one more (manual)
+ * attempt; a pending one waiting for a retry is due now. Nothing when it is neither (unknown, or in
+ * flight).
+ *
+ * @internal
+ */
+export const resend = (sql: SqlClient.SqlClient, platformId: string, deliveryId: string) =>
+  sql`
+    with pending as (
+      update spacesync.webhook_deliveries set due_at = now(), trigger = 'manual'
+      where delivery_id = ${deliveryId} and platform_id = ${platformId} and claim_id is null
+      returning 1
+    ),
+    finished as (
+      delete from spacesync.webhook_delivery_log
+      where delivery_id = ${deliveryId} and platform_id = ${platformId}
+      returning *
+    ),
+    ${requeue(sql, "finished", "manual")},
+    notified as (
+      select pg_notify(${channel}, 'resend') where exists (select 1 from pending) or exists (select 1 from moved)
+    )
+    select (select count(*) from moved)::int as moved, (select count(*) from pending)::int as updated,
+      (select count(*) from notified)::int as notified`
+
+/**
+ * Puts every failed delivery of the platform's endpoint created at or after `since` back in the queue, for
+ * one attempt each; `requeued` says how many.
+ *
+ * @internal
+ */
+export const recover = (sql: SqlClient.SqlClient, platformId: string, endpointId: string, since: Date) =>
+  sql`
+    with failed as (
+      delete from spacesync.webhook_delivery_log
+      where endpoint_id = ${endpointId} and platform_id = ${platformId} and status = 'failed'
+        and created_at >= ${since}
+      returning *
+    ),
+    ${requeue(sql, "failed", "recover")},
+    notified as (select pg_notify(${channel}, 'recover') where exists (select 1 from moved))
+    select (select count(*) from moved)::int as requeued, (select count(*) from notified)::int as notified`

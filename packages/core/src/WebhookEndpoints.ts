@@ -5,18 +5,19 @@
  * delivery and recovering every failed delivery since a time.
  *
  * Everything is scoped by platform: another platform's endpoint or delivery is "not found", exactly like
- * one that does not exist.
+ * one that does not exist. Writes to the webhook tables are `DeliveryQueue`'s statements (their one
+ * writer); this module validates, encrypts, reads and shapes what platforms see.
  *
  * @since 0.1.0
  */
 import { HttpApiSchema } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
+import { SqlClient, SqlSchema } from "@effect/sql"
 import * as Ids from "@spacesync/adapter-kit/Ids"
-import { Context, type DateTime, Duration, Effect, Layer, Schema } from "effect"
+import { Context, type DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
 import type * as ConfigError from "effect/ConfigError"
 import * as DeliveryQueue from "./DeliveryQueue.js"
 import * as EventLog from "./EventLog.js"
-import { channel } from "./Fanout.js"
+import { orDie, Typed } from "./internal/sql.js"
 import * as OutboundGuard from "./OutboundGuard.js"
 import { SecretBox } from "./SecretBox.js"
 import * as Webhook from "./Webhook.js"
@@ -261,9 +262,6 @@ const AttemptRow = Schema.Struct({
   next_attempt_at: Schema.NullOr(Schema.DateTimeUtcFromDate)
 })
 
-// A schedule step past every schedule: a resent or recovered delivery gets exactly one attempt.
-const noRetries = 1_000_000
-
 /**
  * Checks an endpoint URL at save time (the guard checks again at every connection); the URL is kept as
  * given.
@@ -311,18 +309,69 @@ export const make = (options: Options = {}) =>
 
     const columns = sql`endpoint_id, platform_id, url, event_types, description, status, disabled_reason,
       disabled_at, created_at, updated_at`
-    const decodeEndpoints = Schema.decodeUnknown(Schema.Array(EndpointRow))
+    const Scope = Schema.Struct({ platformId: Ids.PlatformId, endpointId: Schema.String })
+    const Touched = Schema.Struct({ endpoint_id: Schema.String })
+
+    const findEndpoint = orDie(SqlSchema.findOne({
+      Request: Scope,
+      Result: EndpointRow,
+      execute: (r) =>
+        sql`select ${columns} from spacesync.webhook_endpoints
+          where endpoint_id = ${r.endpointId} and platform_id = ${r.platformId}`
+    }))
+    const findEndpoints = orDie(SqlSchema.findAll({
+      Request: Ids.PlatformId,
+      Result: EndpointRow,
+      execute: (platformId) =>
+        sql`select ${columns} from spacesync.webhook_endpoints where platform_id = ${platformId}
+          order by webhook_endpoints.created_at, webhook_endpoints.endpoint_id`
+    }))
+    const lockSecrets = orDie(SqlSchema.findOne({
+      Request: Scope,
+      Result: Schema.Struct({ secrets: Schema.Array(DeliveryQueue.StoredSecret) }),
+      execute: (r) =>
+        sql`select secrets from spacesync.webhook_endpoints
+          where endpoint_id = ${r.endpointId} and platform_id = ${r.platformId} for update`
+    }))
+    const insert = orDie(SqlSchema.single({
+      Request: Typed<Parameters<typeof DeliveryQueue.insertEndpoint>[1]>(),
+      Result: EndpointRow,
+      execute: (row) => DeliveryQueue.insertEndpoint(sql, row, columns)
+    }))
+    const updateSettings = orDie(SqlSchema.void({
+      Request: Typed<Parameters<typeof DeliveryQueue.updateEndpoint>[1]>(),
+      execute: (input) => DeliveryQueue.updateEndpoint(sql, input)
+    }))
+    const enable = orDie(SqlSchema.void({
+      Request: Scope,
+      execute: (r) => DeliveryQueue.enableEndpoint(sql, r.platformId, r.endpointId)
+    }))
+    const disable = orDie(SqlSchema.void({
+      Request: Schema.Struct({ endpointId: Schema.String, reason: Schema.String }),
+      execute: (r) => DeliveryQueue.disableEndpoint(sql, r.endpointId, r.reason)
+    }))
+    const deleteOne = orDie(SqlSchema.findOne({
+      Request: Scope,
+      Result: Touched,
+      execute: (r) => DeliveryQueue.deleteEndpoint(sql, r.platformId, r.endpointId)
+    }))
+    const writeSecrets = orDie(SqlSchema.void({
+      Request: Schema.Struct({
+        endpointId: Schema.String,
+        secrets: Schema.parseJson(Schema.Array(DeliveryQueue.StoredSecret))
+      }),
+      execute: (r) => DeliveryQueue.replaceSecrets(sql, r.endpointId, r.secrets)
+    }))
+
     const notFound = (endpointId: string) =>
       new EndpointNotFound({ endpointId, message: `No webhook endpoint ${endpointId}` })
 
     const find = (platformId: Ids.PlatformId, endpointId: string) =>
-      sql`select ${columns} from spacesync.webhook_endpoints
-        where endpoint_id = ${endpointId} and platform_id = ${platformId}`.pipe(
-        Effect.flatMap(decodeEndpoints),
-        Effect.orDie,
-        Effect.flatMap((rows) =>
-          rows.length === 0 ? Effect.fail(notFound(endpointId)) : Effect.succeed(toEndpoint(rows[0]!))
-        )
+      findEndpoint({ platformId, endpointId }).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.fail(notFound(endpointId)),
+          onSome: (row) => Effect.succeed(toEndpoint(row))
+        }))
       )
 
     const create = (platformId: Ids.PlatformId, input: CreateInput) =>
@@ -333,28 +382,21 @@ export const make = (options: Options = {}) =>
         const secrets: ReadonlyArray<DeliveryQueue.StoredSecret> = [
           { key: box.encrypt("webhook-secrets", secret, id), expiresAt: null }
         ]
-        const rows = yield* sql`insert into spacesync.webhook_endpoints ${
-          sql.insert({
-            endpoint_id: id,
-            platform_id: platformId,
-            url,
-            event_types: input.eventTypes === undefined || input.eventTypes === null || input.eventTypes.length === 0
-              ? null
-              : [...new Set(input.eventTypes)],
-            description: input.description ?? null,
-            secrets: JSON.stringify(secrets)
-          })
-        } returning ${columns}`.pipe(Effect.flatMap(decodeEndpoints), Effect.orDie)
-        return { endpoint: toEndpoint(rows[0]!), secret }
+        const row = yield* insert({
+          endpoint_id: id,
+          platform_id: platformId,
+          url,
+          event_types: input.eventTypes === undefined || input.eventTypes === null || input.eventTypes.length === 0
+            ? null
+            : [...new Set(input.eventTypes)],
+          description: input.description ?? null,
+          secrets: JSON.stringify(secrets)
+        })
+        return { endpoint: toEndpoint(row), secret }
       }).pipe(Effect.withSpan("WebhookEndpoints.create"))
 
     const list = (platformId: Ids.PlatformId) =>
-      sql`select ${columns} from spacesync.webhook_endpoints where platform_id = ${platformId}
-        order by webhook_endpoints.created_at, webhook_endpoints.endpoint_id`.pipe(
-        Effect.flatMap(decodeEndpoints),
-        Effect.map((rows) => rows.map(toEndpoint)),
-        Effect.orDie
-      )
+      findEndpoints(platformId).pipe(Effect.map((rows) => rows.map(toEndpoint)))
 
     const update = (platformId: Ids.PlatformId, endpointId: string, input: UpdateInput) =>
       Effect.gen(function*() {
@@ -366,61 +408,35 @@ export const make = (options: Options = {}) =>
           ? null
           : [...new Set(input.eventTypes)]
         const description = input.description === undefined ? current.description : input.description
-        yield* sql`update spacesync.webhook_endpoints
-          set url = ${url}, event_types = ${eventTypes === null ? null : [...eventTypes]}::text[],
-            description = ${description}, updated_at = now()
-          where endpoint_id = ${endpointId} and platform_id = ${platformId}`.pipe(Effect.orDie)
+        yield* updateSettings({ platformId, endpointId, url, eventTypes, description })
         if (input.enabled === false && current.status === "enabled") {
-          yield* DeliveryQueue.disable(sql, endpointId, "Disabled by the platform").pipe(Effect.orDie)
+          yield* disable({ endpointId, reason: "Disabled by the platform" })
         } else if (input.enabled === true && current.status === "disabled") {
-          // Deliveries parked while it was disabled (recovered, or queued as it was disabled) are due now.
-          yield* sql`
-            with enabled as (
-              update spacesync.webhook_endpoints
-              set status = 'enabled', disabled_reason = null, disabled_at = null, failing_since = null,
-                updated_at = now()
-              where endpoint_id = ${endpointId} and platform_id = ${platformId}
-              returning endpoint_id
-            ),
-            unparked as (
-              update spacesync.webhook_deliveries set due_at = now()
-              where endpoint_id = ${endpointId} and due_at = 'infinity'
-              returning 1
-            )
-            select (select count(*) from enabled) as enabled,
-              (select count(*) from (select pg_notify(${channel}, 'enabled') from unparked limit 1) n) as notified`
-            .pipe(
-              Effect.orDie
-            )
+          yield* enable({ platformId, endpointId })
         }
         return yield* find(platformId, endpointId)
       }).pipe(sql.withTransaction, Effect.catchTag("SqlError", Effect.die), Effect.withSpan("WebhookEndpoints.update"))
 
     const remove = (platformId: Ids.PlatformId, endpointId: string) =>
-      sql`delete from spacesync.webhook_endpoints where endpoint_id = ${endpointId} and platform_id = ${platformId}
-        returning endpoint_id`.pipe(
-        Effect.orDie,
-        Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(notFound(endpointId)) : Effect.void),
+      deleteOne({ platformId, endpointId }).pipe(
+        Effect.flatMap((row) => Option.isNone(row) ? Effect.fail(notFound(endpointId)) : Effect.void),
         Effect.withSpan("WebhookEndpoints.delete")
       )
 
     const rotateSecret = (platformId: Ids.PlatformId, endpointId: string) =>
       Effect.gen(function*() {
-        const rows = yield* sql<{ secrets: ReadonlyArray<DeliveryQueue.StoredSecret> }>`
-          select secrets from spacesync.webhook_endpoints
-          where endpoint_id = ${endpointId} and platform_id = ${platformId} for update`.pipe(Effect.orDie)
-        if (rows.length === 0) return yield* notFound(endpointId)
+        const row = yield* lockSecrets({ platformId, endpointId })
+        if (Option.isNone(row)) return yield* notFound(endpointId)
         const now = Date.now()
         const expiresAt = new Date(now + previousTtl).toISOString()
         const secret = Webhook.generateSecret()
         const secrets: Array<DeliveryQueue.StoredSecret> = [
           { key: box.encrypt("webhook-secrets", secret, endpointId), expiresAt: null },
-          ...rows[0]!.secrets
+          ...row.value.secrets
             .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now)
             .map((s) => s.expiresAt === null ? { key: s.key, expiresAt } : s)
         ]
-        yield* sql`update spacesync.webhook_endpoints set secrets = ${JSON.stringify(secrets)}::jsonb,
-          updated_at = now() where endpoint_id = ${endpointId}`.pipe(Effect.orDie)
+        yield* writeSecrets({ endpointId, secrets })
         return { secret }
       }).pipe(
         sql.withTransaction,
@@ -428,6 +444,7 @@ export const make = (options: Options = {}) =>
         Effect.withSpan("WebhookEndpoints.rotateSecret")
       )
 
+    // Deliveries as platforms see them: the live ones in the queue (`pending`), the finished ones in the log.
     const deliveryColumns = sql`delivery_id, endpoint_id, event_id, event_type, connection_id, location_id, status,
       attempts, next_attempt_at, created_at, finished_at, last_status_code, last_error_class, reason, superseded_by`
     const allDeliveries = sql`(
@@ -443,11 +460,35 @@ export const make = (options: Options = {}) =>
       from spacesync.webhook_delivery_log
     ) d`
 
-    const withAttempts = (rows: ReadonlyArray<typeof DeliveryRow.Type>) =>
-      Effect.gen(function*() {
-        if (rows.length === 0) return []
-        const ids = rows.map((r) => r.delivery_id)
-        const attempts = yield* sql`
+    const findDeliveries = orDie(SqlSchema.findAll({
+      Request: Schema.Struct({
+        platformId: Ids.PlatformId,
+        endpointId: Schema.String,
+        status: Schema.NullOr(DeliveryStatus),
+        before: Schema.NullOr(Schema.DateFromSelf),
+        limit: Schema.Number
+      }),
+      Result: DeliveryRow,
+      execute: (r) =>
+        sql`select ${deliveryColumns} from ${allDeliveries}
+          where d.endpoint_id = ${r.endpointId} and d.platform_id = ${r.platformId}
+            and (${r.status}::text is null or d.status = ${r.status})
+            and (${r.before}::timestamptz is null or d.created_at < ${r.before})
+          order by d.created_at desc, d.delivery_id desc
+          limit ${r.limit}`
+    }))
+    const findDelivery = orDie(SqlSchema.findAll({
+      Request: Schema.Struct({ platformId: Ids.PlatformId, deliveryId: Schema.String }),
+      Result: DeliveryRow,
+      execute: (r) =>
+        sql`select ${deliveryColumns} from ${allDeliveries}
+          where d.delivery_id = ${r.deliveryId} and d.platform_id = ${r.platformId}`
+    }))
+    const findAttempts = orDie(SqlSchema.findAll({
+      Request: Schema.Array(Schema.String),
+      Result: AttemptRow,
+      execute: (ids) =>
+        sql`
           select delivery_id, attempt, trigger, url, attempted_at, duration_ms, status_code, response_excerpt,
             error_class, error_message, next_attempt_at
           from (
@@ -461,9 +502,22 @@ export const make = (options: Options = {}) =>
             from spacesync.webhook_delivery_log
             where delivery_id = any(${ids}::text[]) and final_attempt is not null
           ) a
-          order by a.attempted_at, a.ordinal nulls last`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(Schema.Array(AttemptRow)))
-        )
+          order by a.attempted_at, a.ordinal nulls last`
+    }))
+    const runResend = orDie(SqlSchema.void({
+      Request: Schema.Struct({ platformId: Ids.PlatformId, deliveryId: Schema.String }),
+      execute: (r) => DeliveryQueue.resend(sql, r.platformId, r.deliveryId)
+    }))
+    const runRecover = orDie(SqlSchema.single({
+      Request: Schema.Struct({ platformId: Ids.PlatformId, endpointId: Schema.String, since: Schema.DateFromSelf }),
+      Result: Schema.Struct({ requeued: Schema.Number }),
+      execute: (r) => DeliveryQueue.recover(sql, r.platformId, r.endpointId, r.since)
+    }))
+
+    const withAttempts = (rows: ReadonlyArray<typeof DeliveryRow.Type>) =>
+      Effect.gen(function*() {
+        if (rows.length === 0) return []
+        const attempts = yield* findAttempts(rows.map((r) => r.delivery_id))
         const byDelivery = new Map<string, Array<Attempt>>()
         for (const a of attempts) {
           const list = byDelivery.get(a.delivery_id) ?? []
@@ -516,16 +570,14 @@ export const make = (options: Options = {}) =>
     ) =>
       Effect.gen(function*() {
         yield* find(platformId, endpointId)
-        const limit = Math.min(500, Math.max(1, Math.floor(options.limit ?? 50)))
-        const before = options.before === undefined ? null : new Date(options.before.epochMillis)
-        const rows = yield* sql`
-          select ${deliveryColumns} from ${allDeliveries}
-          where d.endpoint_id = ${endpointId} and d.platform_id = ${platformId}
-            and (${options.status ?? null}::text is null or d.status = ${options.status ?? null})
-            and (${before}::timestamptz is null or d.created_at < ${before})
-          order by d.created_at desc, d.delivery_id desc
-          limit ${limit}`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(DeliveryRow))), Effect.orDie)
-        return yield* withAttempts(rows).pipe(Effect.orDie)
+        const rows = yield* findDeliveries({
+          platformId,
+          endpointId,
+          status: options.status ?? null,
+          before: options.before === undefined ? null : new Date(options.before.epochMillis),
+          limit: Math.min(500, Math.max(1, Math.floor(options.limit ?? 50)))
+        })
+        return yield* withAttempts(rows)
       }).pipe(Effect.withSpan("WebhookEndpoints.deliveries"))
 
     const deliveryNotFound = (deliveryId: string) =>
@@ -533,86 +585,20 @@ export const make = (options: Options = {}) =>
 
     const delivery = (platformId: Ids.PlatformId, deliveryId: string) =>
       Effect.gen(function*() {
-        const rows = yield* sql`
-          select ${deliveryColumns} from ${allDeliveries}
-          where d.delivery_id = ${deliveryId} and d.platform_id = ${platformId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(Schema.Array(DeliveryRow))),
-          Effect.orDie
-        )
+        const rows = yield* findDelivery({ platformId, deliveryId })
         if (rows.length === 0) return yield* deliveryNotFound(deliveryId)
-        return (yield* withAttempts(rows).pipe(Effect.orDie))[0]!
+        return (yield* withAttempts(rows))[0]!
       })
 
-    // A finished delivery that goes back to the queue leaves its log row: its final attempt moves to the
-    // attempts table.
-    const keepFinalAttempt = (rows: "finished" | "failed") =>
-      sql`
-        insert into spacesync.webhook_attempts (delivery_id, endpoint_id, attempt, trigger, url, attempted_at,
-          duration_ms, status_code, response_excerpt, error_class, error_message)
-        select delivery_id, endpoint_id, final_attempt, final_trigger, final_url, final_attempted_at,
-          final_duration_ms, last_status_code, final_response_excerpt, last_error_class, final_error_message
-        from ${sql(rows)} where final_attempt is not null
-        returning 1`
-
-    const requeueColumns = sql`delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type,
-      location_id, event_created_at, created_at, due_at, attempts, schedule_step, trigger, last_attempt_at,
-      last_status_code, last_error_class`
-
     const resend = (platformId: Ids.PlatformId, deliveryId: string) =>
-      Effect.gen(function*() {
-        yield* sql`
-          with pending as (
-            update spacesync.webhook_deliveries set due_at = now(), trigger = 'manual'
-            where delivery_id = ${deliveryId} and platform_id = ${platformId} and claim_id is null
-            returning 1
-          ),
-          finished as (
-            delete from spacesync.webhook_delivery_log
-            where delivery_id = ${deliveryId} and platform_id = ${platformId}
-            returning *
-          ),
-          kept as (${keepFinalAttempt("finished")}),
-          moved as (
-            insert into spacesync.webhook_deliveries (${requeueColumns})
-            select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
-              event_created_at, created_at, now(), attempts, ${noRetries}, 'manual', last_attempt_at, last_status_code,
-              last_error_class
-            from finished
-            returning 1
-          ),
-          notified as (
-            select pg_notify(${channel}, 'resend') where exists (select 1 from pending)
-              or exists (select 1 from moved)
-          )
-          select (select count(*) from moved)::int as moved, (select count(*) from pending)::int as updated,
-            (select count(*) from notified)::int as notified`.pipe(Effect.orDie)
-        return yield* delivery(platformId, deliveryId)
-      }).pipe(Effect.withSpan("WebhookEndpoints.resend"))
+      Effect.zipRight(runResend({ platformId, deliveryId }), delivery(platformId, deliveryId)).pipe(
+        Effect.withSpan("WebhookEndpoints.resend")
+      )
 
     const recover = (platformId: Ids.PlatformId, endpointId: string, since: DateTime.Utc) =>
       Effect.gen(function*() {
         yield* find(platformId, endpointId)
-        const [row] = yield* sql<{ requeued: number }>`
-          with failed as (
-            delete from spacesync.webhook_delivery_log
-            where endpoint_id = ${endpointId} and platform_id = ${platformId} and status = 'failed'
-              and created_at >= ${new Date(since.epochMillis)}
-            returning *
-          ),
-          kept as (${keepFinalAttempt("failed")}),
-          moved as (
-            insert into spacesync.webhook_deliveries (${requeueColumns})
-            select delivery_id, endpoint_id, platform_id, seq, connection_id, event_id, event_type, location_id,
-              event_created_at, created_at, now(), attempts, ${noRetries}, 'recover', last_attempt_at,
-              last_status_code, last_error_class
-            from failed
-            returning 1
-          ),
-          notified as (select pg_notify(${channel}, 'recover') where exists (select 1 from moved))
-          select (select count(*) from moved)::int as requeued, (select count(*) from notified)::int as notified`.pipe(
-          Effect.orDie
-        )
-        return { requeued: row?.requeued ?? 0 }
+        return yield* runRecover({ platformId, endpointId, since: new Date(since.epochMillis) })
       }).pipe(Effect.withSpan("WebhookEndpoints.recover"))
 
     return WebhookEndpoints.of({
