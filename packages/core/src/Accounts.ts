@@ -8,7 +8,7 @@
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { AccountId, makeAccountId, OperatorId } from "@spacesync/adapter-kit/Ids"
-import { Context, DateTime, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import { Context, DateTime, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { Adapters, type UnknownAdapter } from "./Adapters.js"
 import { SecretBox } from "./SecretBox.js"
 
@@ -124,6 +124,30 @@ export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, 
    * transaction wrap it in theirs.
    */
   readonly recordSync: (accountId: AccountId, record: SyncRecord) => Effect.Effect<void>
+  /**
+   * Claims up to `limit` accounts that are due (their poll time has come, or a sync was requested) and
+   * not leased, for `owner`, for `lease`; each claim takes the pending request with it (the named
+   * locations of a request that came before the poll time; `null`: everything).
+   */
+  readonly claimDue: (
+    owner: string,
+    lease: Duration.Duration,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<{ readonly accountId: AccountId; readonly locations: ReadonlyArray<string> | null }>>
+  /** Claims one account for `owner` unless another holds a live lease on it. */
+  readonly claim: (accountId: AccountId, owner: string, lease: Duration.Duration) => Effect.Effect<boolean>
+  /** Extends `owner`'s lease; false when `owner` no longer holds it. */
+  readonly renewLease: (accountId: AccountId, owner: string, lease: Duration.Duration) => Effect.Effect<boolean>
+  /** Ends `owner`'s lease and schedules the next poll at the account's interval, ±10 %. */
+  readonly releaseLease: (accountId: AccountId, owner: string) => Effect.Effect<void>
+  /**
+   * Asks for a sync as soon as possible, of the named locations (accumulated with a pending request) or
+   * of everything.
+   */
+  readonly requestSync: (
+    accountId: AccountId,
+    locations: ReadonlyArray<string> | "all"
+  ) => Effect.Effect<void, AccountNotFound>
   /** Pauses polling with a reason (e.g. upstream credentials rejected). */
   readonly pause: (accountId: AccountId, reason: string) => Effect.Effect<void>
   /** Resumes a paused account and schedules a sync now. */
@@ -301,6 +325,92 @@ export const make = Effect.gen(function*() {
       fullRead: record.fullRead
     }).pipe(Effect.orDie)
 
+  const LeaseRequest = Schema.Struct({ accountId: AccountId, owner: Schema.String, lease: Schema.String })
+  const leaseInterval = (lease: Duration.Duration) => `${Duration.toMillis(lease)} milliseconds`
+
+  // The claimed rows' request columns are read before the update clears them.
+  const claimDueRows = SqlSchema.findAll({
+    Request: Schema.Struct({ owner: Schema.String, lease: Schema.String, limit: Schema.Number }),
+    Result: Schema.Struct({ account_id: AccountId, requested_locations: Schema.NullOr(Schema.Array(Schema.String)) }),
+    execute: ({ lease, limit, owner }) =>
+      sql`with due as (
+          select account_id, requested_locations, sync_requested_at from spacesync.accounts
+          where status = 'active'
+            and (next_sync_at <= now() or sync_requested_at is not null)
+            and (lease_expires_at is null or lease_expires_at < now())
+          order by coalesce(sync_requested_at, next_sync_at)
+          limit ${limit}
+          for update skip locked
+        )
+        update spacesync.accounts a set lease_owner = ${owner},
+          lease_expires_at = now() + ${lease}::interval,
+          sync_requested_at = null, requested_locations = null
+        from due where a.account_id = due.account_id
+        returning a.account_id,
+          case when due.sync_requested_at is not null and a.next_sync_at > now() then due.requested_locations
+               else null end as requested_locations`
+  })
+  const claimDue = (owner: string, lease: Duration.Duration, limit: number) =>
+    claimDueRows({ owner, lease: leaseInterval(lease), limit }).pipe(
+      Effect.map((rows) => rows.map((row) => ({ accountId: row.account_id, locations: row.requested_locations }))),
+      Effect.orDie
+    )
+
+  const Updated = Schema.Struct({ account_id: AccountId })
+  const claimRow = SqlSchema.findOne({
+    Request: LeaseRequest,
+    Result: Updated,
+    execute: ({ accountId, lease, owner }) =>
+      sql`update spacesync.accounts set lease_owner = ${owner},
+          lease_expires_at = now() + ${lease}::interval,
+          sync_requested_at = null, requested_locations = null
+        where account_id = ${accountId} and (lease_expires_at is null or lease_expires_at < now())
+        returning account_id`
+  })
+  const claim = (accountId: AccountId, owner: string, lease: Duration.Duration) =>
+    claimRow({ accountId, owner, lease: leaseInterval(lease) }).pipe(Effect.map(Option.isSome), Effect.orDie)
+
+  const renewRow = SqlSchema.findOne({
+    Request: LeaseRequest,
+    Result: Updated,
+    execute: ({ accountId, lease, owner }) =>
+      sql`update spacesync.accounts set lease_expires_at = now() + ${lease}::interval
+        where account_id = ${accountId} and lease_owner = ${owner} returning account_id`
+  })
+  const renewLease = (accountId: AccountId, owner: string, lease: Duration.Duration) =>
+    renewRow({ accountId, owner, lease: leaseInterval(lease) }).pipe(Effect.map(Option.isSome), Effect.orDie)
+
+  const releaseRow = SqlSchema.void({
+    Request: Schema.Struct({ accountId: AccountId, owner: Schema.String }),
+    execute: ({ accountId, owner }) =>
+      sql`update spacesync.accounts set lease_owner = null, lease_expires_at = null,
+          next_sync_at = now() + make_interval(secs => poll_interval_seconds * (0.9 + random() * 0.2))
+        where account_id = ${accountId} and lease_owner = ${owner}`
+  })
+  const releaseLease = (accountId: AccountId, owner: string) => releaseRow({ accountId, owner }).pipe(Effect.orDie)
+
+  const requestRow = SqlSchema.findOne({
+    Request: Schema.Struct({ accountId: AccountId, all: Schema.Boolean, locations: Schema.Array(Schema.String) }),
+    Result: Updated,
+    execute: ({ accountId, all, locations }) =>
+      sql`update spacesync.accounts set
+          requested_locations = case
+            when ${all} then null
+            when sync_requested_at is not null and requested_locations is null then null
+            else array(select distinct unnest(coalesce(requested_locations, '{}'::text[]) || ${locations}::text[]))
+          end,
+          sync_requested_at = coalesce(sync_requested_at, now())
+        where account_id = ${accountId} returning account_id`
+  })
+  const requestSync = (accountId: AccountId, locations: ReadonlyArray<string> | "all") =>
+    requestRow({ accountId, all: locations === "all", locations: locations === "all" ? [] : [...locations] }).pipe(
+      Effect.orDie,
+      Effect.flatMap(Option.match({
+        onNone: () => Effect.fail(new AccountNotFound({ accountId })),
+        onSome: () => Effect.void
+      }))
+    )
+
   const pause = (accountId: AccountId, reason: string) =>
     sql`update spacesync.accounts set status = 'paused', paused_reason = ${reason}, paused_at = now(),
         updated_at = now() where account_id = ${accountId}`.pipe(Effect.asVoid, Effect.orDie)
@@ -320,7 +430,21 @@ export const make = Effect.gen(function*() {
       Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void)
     )
 
-  return Accounts.of({ create, get, list, credentials, recordSync, pause, resume, delete: remove })
+  return Accounts.of({
+    create,
+    get,
+    list,
+    credentials,
+    recordSync,
+    claimDue,
+    claim,
+    renewLease,
+    releaseLease,
+    requestSync,
+    pause,
+    resume,
+    delete: remove
+  })
 })
 
 /**

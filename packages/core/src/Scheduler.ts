@@ -13,11 +13,10 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
 import type { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
 import { randomBytes } from "node:crypto"
-import { AccountNotFound } from "./Accounts.js"
+import { type AccountNotFound, Accounts } from "./Accounts.js"
 import { SyncEngine, type SyncError, type SyncReport } from "./SyncEngine.js"
 
 /**
@@ -81,11 +80,6 @@ export class Scheduler extends Context.Tag("@spacesync/core/Scheduler")<Schedule
   readonly runDue: Effect.Effect<number>
 }>() {}
 
-interface Claim {
-  readonly accountId: AccountId
-  readonly locations: ReadonlyArray<string> | null
-}
-
 /**
  * @since 0.1.0
  * @category constructors
@@ -93,60 +87,20 @@ interface Claim {
 export const make = (options: Partial<SchedulerOptions> = {}) =>
   Effect.gen(function*() {
     const settings = { ...defaultOptions, ...options }
-    const sql = yield* SqlClient.SqlClient
+    const accounts = yield* Accounts
     const engine = yield* SyncEngine
     const owner = `sch_${randomBytes(8).toString("hex")}`
-    const leaseMillis = Duration.toMillis(settings.leaseDuration)
-    const leaseInterval = `${leaseMillis} milliseconds`
+    const lease = Duration.decode(settings.leaseDuration)
+    const leaseMillis = Duration.toMillis(lease)
     // Runs belong to this scope: closing it (shutdown) interrupts them, and interrupted runs release
     // their leases (each location is written in its own transaction, so an interrupted run is safe).
     const runs = yield* FiberSet.make<unknown, never>()
     let inFlight = 0
 
-    // The claimed row's request columns are read before the update clears them.
-    const claimDueWithRequests = (limit: number) =>
-      sql<{ account_id: AccountId; requested_locations: ReadonlyArray<string> | null }>`
-        with due as (
-          select account_id, requested_locations, sync_requested_at from spacesync.accounts
-          where status = 'active'
-            and (next_sync_at <= now() or sync_requested_at is not null)
-            and (lease_expires_at is null or lease_expires_at < now())
-          order by coalesce(sync_requested_at, next_sync_at)
-          limit ${limit}
-          for update skip locked
-        )
-        update spacesync.accounts a set lease_owner = ${owner},
-          lease_expires_at = now() + ${leaseInterval}::interval,
-          sync_requested_at = null, requested_locations = null
-        from due where a.account_id = due.account_id
-        returning a.account_id,
-          case when due.sync_requested_at is not null and a.next_sync_at > now() then due.requested_locations
-               else null end as requested_locations`.pipe(
-        Effect.map((rows) =>
-          rows.map((row): Claim => ({ accountId: row.account_id, locations: row.requested_locations }))
-        ),
-        Effect.orDie
-      )
-
-    const claimOne = (accountId: AccountId) =>
-      sql<{ account_id: AccountId }>`
-        update spacesync.accounts set lease_owner = ${owner},
-          lease_expires_at = now() + ${leaseInterval}::interval,
-          sync_requested_at = null, requested_locations = null
-        where account_id = ${accountId} and (lease_expires_at is null or lease_expires_at < now())
-        returning account_id`.pipe(Effect.map((rows) => rows.length > 0), Effect.orDie)
-
-    const renew = (accountId: AccountId) =>
-      sql<{ account_id: string }>`update spacesync.accounts set lease_expires_at = now() + ${leaseInterval}::interval
-        where account_id = ${accountId} and lease_owner = ${owner} returning account_id`.pipe(
-        Effect.map((rows) => rows.length > 0),
-        Effect.orDie
-      )
-
-    const release = (accountId: AccountId) =>
-      sql`update spacesync.accounts set lease_owner = null, lease_expires_at = null,
-          next_sync_at = now() + make_interval(secs => poll_interval_seconds * (0.9 + random() * 0.2))
-        where account_id = ${accountId} and lease_owner = ${owner}`.pipe(Effect.asVoid, Effect.orDie)
+    const claimDueWithRequests = (limit: number) => accounts.claimDue(owner, lease, limit)
+    const claimOne = (accountId: AccountId) => accounts.claim(accountId, owner, lease)
+    const renew = (accountId: AccountId) => accounts.renewLease(accountId, owner, lease)
+    const release = (accountId: AccountId) => accounts.releaseLease(accountId, owner)
 
     /** Runs a sync under the lease this process holds, renewing it meanwhile, and releases it. */
     const runLeased = (accountId: AccountId, locations: ReadonlyArray<string> | null) =>
@@ -186,20 +140,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
     })
 
     const requestSync = (accountId: AccountId, locations: ReadonlyArray<string> | "all" = "all") =>
-      sql<{ account_id: string }>`
-        update spacesync.accounts set
-          requested_locations = case
-            when ${locations === "all"} then null
-            when sync_requested_at is not null and requested_locations is null then null
-            else array(select distinct unnest(coalesce(requested_locations, '{}'::text[]) || ${
-        locations === "all" ? [] : [...locations]
-      }::text[]))
-          end,
-          sync_requested_at = coalesce(sync_requested_at, now())
-        where account_id = ${accountId} returning account_id`.pipe(
-        Effect.orDie,
-        Effect.flatMap((rows) => (rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void))
-      )
+      accounts.requestSync(accountId, locations)
 
     const syncNow = (accountId: AccountId) =>
       Effect.gen(function*() {
@@ -225,7 +166,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
  */
 export const layer = (
   options: Partial<SchedulerOptions> = {}
-): Layer.Layer<Scheduler, never, SqlClient.SqlClient | SyncEngine> => Layer.scoped(Scheduler, make(options))
+): Layer.Layer<Scheduler, never, Accounts | SyncEngine> => Layer.scoped(Scheduler, make(options))
 
 /**
  * The scheduler service with settings from the environment.
@@ -233,7 +174,7 @@ export const layer = (
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<Scheduler, ConfigError.ConfigError, SqlClient.SqlClient | SyncEngine> = Layer
+export const layerConfig: Layer.Layer<Scheduler, ConfigError.ConfigError, Accounts | SyncEngine> = Layer
   .unwrapEffect(Effect.map(SchedulerConfig, layer))
 
 /**
