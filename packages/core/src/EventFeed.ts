@@ -10,8 +10,8 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
-import type * as Ids from "@spacesync/adapter-kit/Ids"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, Effect, Layer, Schema } from "effect"
 import type { WebhookEvent } from "./Webhook.js"
 
@@ -45,6 +45,25 @@ export const maxLimit = 500
  */
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  const page = SqlSchema.findAll({
+    Request: Schema.Struct({ platformId: Ids.PlatformId, after: Schema.Number, limit: Schema.Number }),
+    Result: Row,
+    execute: (r) =>
+      sql`
+        select seq::text as seq, body from spacesync.platform_events
+        where platform_id = ${r.platformId} and seq > ${r.after}
+        order by platform_events.seq, platform_events.connection_id
+        limit ${r.limit}`
+  })
+  const group = SqlSchema.findAll({
+    Request: Schema.Struct({ platformId: Ids.PlatformId, seq: Schema.Number }),
+    Result: Row,
+    execute: (r) =>
+      sql`
+        select seq::text as seq, body from spacesync.platform_events
+        where platform_id = ${r.platformId} and seq = ${r.seq}
+        order by platform_events.connection_id`
+  })
   const forPlatform = (
     platformId: Ids.PlatformId,
     options: { readonly after?: number | undefined; readonly limit?: number | undefined } = {}
@@ -52,18 +71,11 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const after = Math.max(0, Math.floor(options.after ?? 0))
       const limit = Math.min(maxLimit, Math.max(1, Math.floor(options.limit ?? 100)))
-      let rows = yield* sql`
-        select seq::text as seq, body from spacesync.platform_events
-        where platform_id = ${platformId} and seq > ${after}
-        order by platform_events.seq, platform_events.connection_id
-        limit ${limit + 1}`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(Row))))
+      let rows = yield* page({ platformId, after, limit: limit + 1 })
       if (rows.length > limit) {
         const cut = rows[limit]!.seq
         const kept = rows.slice(0, limit).filter((row) => row.seq !== cut)
-        rows = kept.length > 0 ? kept : yield* sql`
-          select seq::text as seq, body from spacesync.platform_events
-          where platform_id = ${platformId} and seq = ${cut}
-          order by platform_events.connection_id`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(Row))))
+        rows = kept.length > 0 ? kept : yield* group({ platformId, seq: cut })
       }
       return {
         data: rows.map((row) => JSON.parse(row.body) as WebhookEvent),

@@ -17,6 +17,7 @@
 import { SqlClient, SqlSchema } from "@effect/sql"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
+import { Typed } from "./internal/sql.js"
 
 /** @since 0.1.0 */
 export const EventType = Schema.Literal(
@@ -148,10 +149,21 @@ export const make = Effect.gen(function*() {
   const columns = sql`seq::text as seq, event_id, type, account_id, location_id, connection_id, version, changes,
     full_resync, created_at`
 
+  const lockCommitOrder = SqlSchema.void({
+    Request: Schema.Void,
+    execute: () => sql`select pg_advisory_xact_lock(${commitOrderLock})`
+  })
+  // seq defaults to nextval('spacesync.event_seq'), drawn here under the commit-order lock.
+  const insert = SqlSchema.findAll({
+    Request: Typed<ReadonlyArray<Record<string, unknown>>>(),
+    Result: EventRow,
+    execute: (rows) => sql`insert into spacesync.events ${sql.insert(rows)} returning ${columns}`
+  })
+
   const append = (events: ReadonlyArray<NewEvent>) =>
     events.length === 0 ? Effect.succeed([]) : Effect.gen(function*() {
-      yield* sql`select pg_advisory_xact_lock(${commitOrderLock})`
-      const rows = events.map((event) => ({
+      yield* lockCommitOrder(undefined)
+      const rows = yield* insert(events.map((event) => ({
         event_id: Ids.makeEventId(),
         type: event.type,
         account_id: event.accountId ?? null,
@@ -160,29 +172,29 @@ export const make = Effect.gen(function*() {
         version: event.version ?? null,
         changes: JSON.stringify(event.changes),
         full_resync: event.fullResync ?? false
-      }))
-      // seq defaults to nextval('spacesync.event_seq'), drawn here under the commit-order lock.
-      const inserted = yield* sql`insert into spacesync.events ${sql.insert(rows)} returning ${columns}`
-      const stored = (yield* Schema.decodeUnknown(Schema.Array(EventRow))(inserted)).map(fromRow)
-        .sort((a, b) => a.seq - b.seq)
+      })))
+      const stored = rows.map(fromRow).sort((a, b) => a.seq - b.seq)
       yield* fanout.fanOut(stored)
       return stored
     }).pipe(sql.withTransaction, Effect.orDie, Effect.withSpan("EventLog.append"))
 
+  const findAfter = SqlSchema.findAll({
+    Request: Schema.Struct({ cursor: Schema.Number, limit: Schema.Number }),
+    Result: EventRow,
+    execute: (req) =>
+      sql`select ${columns} from spacesync.events where events.seq > ${req.cursor} order by events.seq limit ${req.limit}`
+  })
+  const findForLocation = SqlSchema.findAll({
+    Request: Ids.LocationId,
+    Result: EventRow,
+    execute: (id) => sql`select ${columns} from spacesync.events where location_id = ${id} order by events.seq`
+  })
+
   const after = (cursor: number, limit: number) =>
-    SqlSchema.findAll({
-      Request: Schema.Struct({ cursor: Schema.Number, limit: Schema.Number }),
-      Result: EventRow,
-      execute: (req) =>
-        sql`select ${columns} from spacesync.events where events.seq > ${req.cursor} order by events.seq limit ${req.limit}`
-    })({ cursor, limit }).pipe(Effect.map((rows) => rows.map(fromRow)), Effect.orDie)
+    findAfter({ cursor, limit }).pipe(Effect.map((rows) => rows.map(fromRow)), Effect.orDie)
 
   const forLocation = (locationId: Ids.LocationId) =>
-    SqlSchema.findAll({
-      Request: Ids.LocationId,
-      Result: EventRow,
-      execute: (id) => sql`select ${columns} from spacesync.events where location_id = ${id} order by events.seq`
-    })(locationId).pipe(Effect.map((rows) => rows.map(fromRow)), Effect.orDie)
+    findForLocation(locationId).pipe(Effect.map((rows) => rows.map(fromRow)), Effect.orDie)
 
   return EventLog.of({ append, after, forLocation })
 })

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
+import { SqlClient, SqlSchema } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Schema } from "effect"
 import { coreMigrations } from "./internal/migrations/index.js"
@@ -77,10 +77,14 @@ const ensureTable = Effect.gen(function*() {
   )`
 })
 
-const appliedRows = Effect.flatMap(
-  SqlClient.SqlClient,
-  (sql) => sql<AppliedMigration>`select set_name as "set", id, name from spacesync.migrations order by set_name, id`
-)
+const AppliedRow = Schema.Struct({ set: Schema.String, id: Schema.Number, name: Schema.String })
+
+const appliedRows = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  SqlSchema.findAll({
+    Request: Schema.Void,
+    Result: AppliedRow,
+    execute: () => sql`select set_name as "set", id, name from spacesync.migrations order by set_name, id`
+  })(undefined)).pipe(Effect.catchTag("ParseError", Effect.die))
 
 const compare = (sets: ReadonlyArray<MigrationSet>, applied: ReadonlyArray<AppliedMigration>) => {
   const pending: Array<{ readonly set: MigrationSet; readonly migration: Migration }> = []
@@ -160,8 +164,12 @@ export const pending = (
 ): Effect.Effect<ReadonlyArray<AppliedMigration>, SqlError | MigrationError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const [exists] = yield* sql<{ table: string | null }>`select to_regclass('spacesync.migrations')::text as "table"`
-    const applied = exists?.table ? yield* appliedRows : []
+    const exists = yield* SqlSchema.single({
+      Request: Schema.Void,
+      Result: Schema.Struct({ table: Schema.NullOr(Schema.String) }),
+      execute: () => sql`select to_regclass('spacesync.migrations')::text as "table"`
+    })(undefined).pipe(Effect.catchTags({ ParseError: Effect.die, NoSuchElementException: Effect.die }))
+    const applied = exists.table !== null ? yield* appliedRows : []
     const result = compare(sets, applied)
     if (result instanceof MigrationError) return yield* result
     return result.map(({ migration, set }) => ({ set: set.name, id: migration.id, name: migration.name }))
