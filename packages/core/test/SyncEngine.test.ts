@@ -62,6 +62,16 @@ const trickleAdapter = Adapter.make({
   }
 })
 
+/** An upstream whose read yields exactly these elements. */
+let scripted: Array<Adapter.ReadItem> = []
+const scriptedAdapter = Adapter.make({
+  id: "scripted",
+  name: "Scripted reads",
+  credentials: Schema.Struct({}),
+  check: () => Effect.void,
+  snapshots: { read: () => Stream.suspend(() => Stream.fromIterable(structuredClone(scripted))) }
+})
+
 /** An upstream with a change log: its adapter reads changes since a cursor (its revision). */
 const changing = MemoryUpstream.makeUpstream()
 
@@ -69,7 +79,8 @@ const layer = TestEngine.layer([
   MemoryUpstream.adapter(upstream),
   bulkAdapter,
   trickleAdapter,
-  MemoryUpstream.adapter(changing, "incremental", { incremental: true })
+  MemoryUpstream.adapter(changing, "incremental", { incremental: true }),
+  scriptedAdapter
 ], {
   fanout: Layer.succeed(EventLog.Fanout, { fanOut: (events) => Effect.sync(() => onAppend(events)) })
 }).pipe(Layer.provide(FetchHttpClient.layer))
@@ -117,6 +128,31 @@ const withPrice = (externalId: string, amount: string) => {
 
 describe("SyncEngine", () => {
   it.layer(layer, { timeout: 60_000 })((it) => {
+    it.effect("a full read with a failure that names no location deletes nothing by absence", () =>
+      Effect.gen(function*() {
+        const snapshot = (id: string) => Adapter.ReadItem.Snapshot({ source: Fixtures.locationSource(id) as any })
+        scripted = [snapshot("S0"), snapshot("S1"), snapshot("S2")]
+        const account = yield* Effect.flatMap(
+          Accounts.Accounts,
+          (accounts) => accounts.create({ name: "Scripted", adapter: "scripted", credentials: {} })
+        )
+        yield* sync(account.accountId)
+        // S2 is missing, and one element failed without saying which location it was: it may be S2.
+        scripted = [
+          snapshot("S0"),
+          snapshot("S1"),
+          Adapter.ReadItem.Failed({ externalId: null, error: AdapterError.invalidData(["x"], "unreadable entry") })
+        ]
+        const report = yield* sync(account.accountId)
+        expect(report.outcome).toBe("refused")
+        expect(report.refusedDeletions).toEqual(["S2"])
+        expect(report.events).toEqual([])
+        // With every failure attributed, the absence is a deletion again.
+        scripted = [snapshot("S0"), snapshot("S1")]
+        const next = yield* sync(account.accountId)
+        expect(next.events.map((e) => e.type)).toEqual(["location.deleted"])
+      }))
+
     describe("incremental reads", () => {
       it.effect("a full read stores the cursor; the next poll reads only changes and emits nothing", () =>
         Effect.gen(function*() {
