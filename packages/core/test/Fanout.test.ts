@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { Effect } from "effect"
+import * as Connections from "../src/Connections.js"
 import * as EventFeed from "../src/EventFeed.js"
 import * as WebhookEndpoints from "../src/WebhookEndpoints.js"
 import {
@@ -9,23 +10,27 @@ import {
   baseLayer,
   createEndpoint,
   deliveryStates,
+  feedEnd,
   locationEvent,
   newLocation,
   publicUrl,
   seedConnection,
+  seedLocation,
+  seedOwner,
   seedPlatform
 } from "./support/Delivery.js"
 
 const feedOf = (platformId: Ids.PlatformId, after = 0, limit = 100) =>
   Effect.flatMap(EventFeed.EventFeed, (feed) => feed.forPlatform(platformId, { after, limit }))
 
-const storedBodies = (platformId: Ids.PlatformId) =>
+/** The stored bodies of the platform's feed after `after`. */
+const storedBodies = (platformId: Ids.PlatformId, after: number) =>
   Effect.flatMap(
     SqlClient.SqlClient,
     (sql) =>
-      sql<{ body: string }>`select body from spacesync.platform_events where platform_id = ${platformId}
+      sql`select body from spacesync.platform_events where platform_id = ${platformId} and seq > ${after}
         order by seq, connection_id`
-  ).pipe(Effect.map((rows) => rows.map((r) => r.body)), Effect.orDie)
+  ).pipe(Effect.map((rows) => rows.map((r) => r.body as string)), Effect.orDie)
 
 describe("Fanout", () => {
   layer(baseLayer(), { excludeTestServices: true })((it) => {
@@ -41,6 +46,9 @@ describe("Fanout", () => {
         const conB = yield* seedConnection(b, [[loc1, "b-1"]])
         const conC = yield* seedConnection(c, [[loc1, "c-1"]], "pending")
         yield* seedConnection(d, [[loc1, "d-1"]], "revoked")
+        // Activating A's and B's connections put their own events in those feeds: look past them.
+        const sinceA = yield* feedEnd(a)
+        const sinceB = yield* feedEnd(b)
         const all = yield* createEndpoint(a, "https://a.example/all")
         const pricingOnly = yield* createEndpoint(a, "https://a.example/pricing", { eventTypes: ["pricing.updated"] })
         const disabled = yield* createEndpoint(a, "https://a.example/off")
@@ -55,7 +63,7 @@ describe("Fanout", () => {
           { type: "connection.activated", connectionId: conC, changes: { created: [], updated: [], deleted: [] } }
         )
 
-        const feedA = yield* feedOf(a)
+        const feedA = yield* feedOf(a, sinceA)
         expect(feedA.data.map((e) => [e.type, e.data.listingId, e.data.connectionId])).toEqual([
           ["pricing.updated", "a-1", conA],
           ["location.updated", "a-2", conA]
@@ -63,7 +71,7 @@ describe("Fanout", () => {
         expect(feedA.next).toBe(located!.seq)
         expect(feedA.data[0]!.data.apiUrl).toBe(`${publicUrl}/v1/connections/${conA}/locations/${loc1}/prices`)
         expect(feedA.data[1]!.data.apiUrl).toBe(`${publicUrl}/v1/connections/${conA}/locations/${loc2}`)
-        const feedB = yield* feedOf(b)
+        const feedB = yield* feedOf(b, sinceB)
         expect(feedB.data.map((e) => [e.data.eventId, e.data.listingId, e.data.connectionId])).toEqual([
           [pricing!.eventId, "b-1", conB]
         ])
@@ -100,11 +108,12 @@ describe("Fanout", () => {
         const loc = newLocation()
         const platform = yield* seedPlatform()
         const con = yield* seedConnection(platform, [[loc, "p-77"]])
+        const since = yield* feedEnd(platform)
         const [event] = yield* append({
           ...locationEvent(loc, 12),
           changes: { created: ["prc_a"], updated: ["prc_b"], deleted: [] }
         })
-        const [body] = yield* storedBodies(platform)
+        const [body] = yield* storedBodies(platform, since)
         expect(body).toBe(
           `{"type":"pricing.updated","timestamp":"${
             new Date(event!.createdAt.epochMillis).toISOString()
@@ -113,25 +122,32 @@ describe("Fanout", () => {
             `"changes":{"created":["prc_a"],"updated":["prc_b"],"deleted":[]},"fullResync":false}}`
         )
         expect(body).toMatch(/"timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/)
-        expect(JSON.stringify((yield* feedOf(platform)).data[0])).toBe(body)
+        expect(JSON.stringify((yield* feedOf(platform, since)).data[0])).toBe(body)
       }))
 
     it.effect("names mapped resources in resources.updated changes of that connection only", () =>
       Effect.gen(function*() {
-        const loc = newLocation()
+        const { locationId: loc, resourceIds: [mapped, unmapped] } = yield* seedLocation(yield* seedOwner, {
+          resources: 2
+        })
         const platform = yield* seedPlatform()
-        yield* seedConnection(platform, [[loc, "l-1"]], "active", { res_a: "room-3" })
+        const con = yield* seedConnection(platform, [[loc, "l-1"]])
+        yield* Effect.flatMap(
+          Connections.Connections,
+          (connections) => connections.setResourceMap(platform, con, loc, { [mapped!]: "room-3" })
+        )
+        const since = yield* feedEnd(platform)
         yield* append({
           ...locationEvent(loc, 2, "resources.updated"),
-          changes: { created: [], updated: ["res_a", "res_b"], deleted: [] }
+          changes: { created: [], updated: [mapped!, unmapped!], deleted: [] }
         })
-        const [event] = (yield* feedOf(platform)).data
+        const [event] = (yield* feedOf(platform, since)).data
         expect(event!.data.apiUrl).toMatch(/\/resources$/)
         expect(event!.data.changes).toEqual({
           created: [],
-          updated: ["res_a", "res_b"],
+          updated: [mapped, unmapped],
           deleted: [],
-          listingResourceIds: { res_a: "room-3" }
+          listingResourceIds: { [mapped!]: "room-3" }
         })
       }))
 
@@ -140,6 +156,7 @@ describe("Fanout", () => {
         const loc = newLocation()
         const platform = yield* seedPlatform()
         yield* seedConnection(platform, [[loc, "l-1"]])
+        const since = yield* feedEnd(platform)
         const { endpoint } = yield* createEndpoint(platform, "https://p.example/hook")
         const [first] = yield* append(locationEvent(loc, 1))
         const [other] = yield* append(locationEvent(loc, 1, "resources.updated"))
@@ -152,7 +169,7 @@ describe("Fanout", () => {
           [second!.eventId, "superseded", third!.eventId]
         ])
         // Every event is still in the feed: superseding is about deliveries only.
-        expect((yield* feedOf(platform)).data.map((e) => e.data.eventId)).toEqual([
+        expect((yield* feedOf(platform, since)).data.map((e) => e.data.eventId)).toEqual([
           first!.eventId,
           other!.eventId,
           second!.eventId,
@@ -166,26 +183,33 @@ describe("Fanout", () => {
         const loc = newLocation()
         const platform = yield* seedPlatform()
         yield* seedConnection(platform, [[loc, "l-1"]])
+        const since = yield* feedEnd(platform)
         const { endpoint } = yield* createEndpoint(platform, "https://p.example/hook")
         yield* append(locationEvent(loc, 1)).pipe(
           Effect.zipRight(Effect.fail("boom")),
           sql.withTransaction,
           Effect.ignore
         )
-        expect((yield* feedOf(platform)).data).toEqual([])
+        expect((yield* feedOf(platform, since)).data).toEqual([])
         expect(yield* deliveryStates(endpoint.id)).toEqual({ queued: [], log: [] })
       }))
 
     it.effect("pages the feed by seq without splitting the items of one event", () =>
       Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
         const loc = newLocation()
         const platform = yield* seedPlatform()
         // Two connections of one platform to the same location: one event, two items with the same seq.
+        // `Connections` refuses a second one (creates for one platform are serialized), so the second
+        // connection gets the location behind its back.
         const con1 = yield* seedConnection(platform, [[loc, "x-1"]])
-        const con2 = yield* seedConnection(platform, [[loc, "x-2"]])
+        const con2 = yield* seedConnection(platform, [[newLocation(), "x-other"]])
+        yield* sql`insert into spacesync.connection_locations (connection_id, location_id, listing_id)
+          values (${con2}, ${loc}, 'x-2')`.pipe(Effect.orDie)
+        const since = yield* feedEnd(platform)
         const [e1] = yield* append(locationEvent(loc, 1, "location.updated"))
         const [e2] = yield* append(locationEvent(loc, 2, "location.updated"))
-        const page1 = yield* feedOf(platform, 0, 1)
+        const page1 = yield* feedOf(platform, since, 1)
         expect(page1.data.map((e) => e.data.connectionId).sort()).toEqual([con1, con2].sort())
         expect(page1.next).toBe(e1!.seq)
         const page2 = yield* feedOf(platform, page1.next!, 3)

@@ -1,36 +1,60 @@
 /**
- * Shared pieces of the delivery tests: tenancy seeds, a webhook receiver on 127.0.0.1, and the layers.
+ * Shared pieces of the delivery tests: tenancy seeds (through core's services), a webhook receiver on
+ * 127.0.0.1, and the layers.
  */
 import { SqlClient } from "@effect/sql"
 import * as Ids from "@spacesync/adapter-kit/Ids"
-import { Effect, Layer, Redacted, type Scope } from "effect"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
+import { Effect, Either, Layer, Option, Redacted, Schema, type Scope } from "effect"
 import { randomBytes } from "node:crypto"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
+import * as Accounts from "../../src/Accounts.js"
+import * as Adapters from "../../src/Adapters.js"
+import * as Connections from "../../src/Connections.js"
 import * as DeliveryQueue from "../../src/DeliveryQueue.js"
 import * as EventFeed from "../../src/EventFeed.js"
 import * as EventLog from "../../src/EventLog.js"
 import * as Fanout from "../../src/Fanout.js"
 import * as HubUrls from "../../src/HubUrls.js"
+import * as Operators from "../../src/Operators.js"
+import * as Platforms from "../../src/Platforms.js"
 import * as SecretBox from "../../src/SecretBox.js"
+import * as SnapshotStore from "../../src/SnapshotStore.js"
+import * as MemoryUpstream from "../../src/testing/MemoryUpstream.js"
 import * as TestDatabase from "../../src/testing/TestDatabase.js"
 import * as WebhookEndpoints from "../../src/WebhookEndpoints.js"
 
 export const publicUrl = "https://hub.example"
 export const secretKey = Redacted.make("test-secret-key-".repeat(3))
 
-/** Everything but the worker, on a fresh database. */
+/** The adapter seeded accounts use (it is never read from: locations are stored directly). */
+const upstream = MemoryUpstream.makeUpstream("memory-token")
+
+/**
+ * Everything but the worker, on a fresh database: the event log with the fan-out, the feed, the queue, the
+ * endpoints, and what seeding tenants takes (operators, platforms, connections, accounts, snapshots).
+ */
 export const baseLayer = (database: Layer.Layer<SqlClient.SqlClient> = TestDatabase.layer()) =>
   Layer.mergeAll(
-    EventLog.layer,
+    Connections.layer(),
+    Operators.layer,
+    Platforms.layer,
+    Accounts.layer,
+    SnapshotStore.layer,
     EventFeed.layer,
     DeliveryQueue.layer,
     WebhookEndpoints.layer({ allowPrivateTargets: true })
   )
     .pipe(
+      Layer.provideMerge(EventLog.layer),
       Layer.provideMerge(Fanout.layer),
-      Layer.provideMerge(HubUrls.layer(publicUrl)),
-      Layer.provideMerge(SecretBox.layer(secretKey)),
+      Layer.provideMerge(Layer.mergeAll(
+        HubUrls.layer(publicUrl),
+        SecretBox.layer(secretKey),
+        Adapters.layer([MemoryUpstream.adapter(upstream)])
+      )),
       Layer.provideMerge(database)
     )
 
@@ -50,44 +74,110 @@ export const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, timeout = 
 
 const suffix = () => randomBytes(8).toString("hex")
 
-/** A platform row. */
+/** A platform (through `Platforms`). */
 export const seedPlatform = (name = "Platform") =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const platformId = Ids.makePlatformId()
-    yield* sql`insert into spacesync.platforms ${
-      sql.insert({ platform_id: platformId, name, authorization_url: "https://platform.example/authorize" })
-    }`
-    return platformId
-  }).pipe(Effect.orDie)
+  Effect.flatMap(
+    Platforms.Platforms,
+    (platforms) => platforms.create({ name, authorizationUrl: "https://platform.example/authorize" })
+  ).pipe(Effect.map(({ platform }) => platform.platformId), Effect.orDie)
 
-/** A connection of `platformId` covering `locations` (location id → listing id). */
+/** An operator with one account: the owner of the locations it connects. */
+export interface Owner {
+  readonly operatorId: Ids.OperatorId
+  readonly accountId: Ids.AccountId
+}
+
+/** A new operator with one account (on the in-memory adapter). */
+export const seedOwner: Effect.Effect<Owner, never, Operators.Operators | Accounts.Accounts> = Effect.gen(function*() {
+  const { operator } = yield* Effect.flatMap(Operators.Operators, (operators) => operators.create("Operator"))
+  const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) =>
+    accounts.create({
+      operatorId: operator.operatorId,
+      name: "Main",
+      adapter: "memory",
+      credentials: { token: "memory-token" }
+    })).pipe(Effect.orDie)
+  return { operatorId: operator.operatorId, accountId: account.accountId }
+})
+
+/** A snapshot of the owner's account with `resources` resources and no prices, under the id `locationId`. */
+const snapshotOf = (owner: Owner, resources: number, locationId?: Ids.LocationId) => {
+  const source = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)(
+    Fixtures.locationSource(`L-${suffix()}`, { resources, prices: 0 })
+  )
+  const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(owner.accountId, source))
+  return locationId === undefined ? snapshot : { ...snapshot, location: { ...snapshot.location, id: locationId } }
+}
+
+/** A location of the owner's account (stored in the snapshot store), and the ids of its resources. */
+export const seedLocation = (
+  owner: Owner,
+  options: { readonly resources?: number; readonly id?: Ids.LocationId } = {}
+) =>
+  Effect.gen(function*() {
+    const snapshot = snapshotOf(owner, options.resources ?? 0, options.id)
+    yield* Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.save(owner.accountId, snapshot))
+    return { locationId: snapshot.location.id, resourceIds: snapshot.resources.map((r) => r.id) }
+  })
+
+/** The owner of a stored location. */
+const ownerOf = (locationId: Ids.LocationId) =>
+  Effect.gen(function*() {
+    const stored = yield* Effect.flatMap(SnapshotStore.SnapshotStore, (store) => store.get(locationId))
+    if (Option.isNone(stored)) return Option.none<Owner>()
+    const { accountId } = stored.value
+    const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) => accounts.get(accountId))
+    const operatorId = Option.getOrThrow(account).operatorId!
+    return Option.some<Owner>({ operatorId, accountId })
+  })
+
+/**
+ * A connection of `platformId` covering `locations` (location id → listing id), made through
+ * `Connections` as an operator would: created, then activated with its state (its activation events are
+ * then in the platform's feed), or revoked by the operator before activation. Locations not stored yet
+ * are stored for the operator of the stored ones (or a new operator), under these ids.
+ */
 export const seedConnection = (
   platformId: Ids.PlatformId,
   locations: ReadonlyArray<readonly [Ids.LocationId, string | null]>,
-  status: "active" | "pending" | "revoked" = "active",
-  resourceMap: Record<string, string> = {}
+  status: "active" | "pending" | "revoked" = "active"
 ) =>
   Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const operatorId = Ids.makeOperatorId()
-    yield* sql`insert into spacesync.operators ${sql.insert({ operator_id: operatorId, name: "Operator" })}`
-    const connectionId = Ids.makeConnectionId()
-    yield* sql`insert into spacesync.connections ${
-      sql.insert({ connection_id: connectionId, platform_id: platformId, operator_id: operatorId, status })
-    }`
-    if (locations.length > 0) {
-      yield* sql`insert into spacesync.connection_locations ${
-        sql.insert(locations.map(([locationId, listingId]) => ({
-          connection_id: connectionId,
-          location_id: locationId,
-          listing_id: listingId,
-          resource_map: JSON.stringify(resourceMap)
-        })))
-      }`
+    const connections = yield* Connections.Connections
+    const owners = yield* Effect.forEach(locations, ([locationId]) => ownerOf(locationId))
+    const owner = Option.getOrUndefined(Option.firstSomeOf(owners)) ?? (yield* seedOwner)
+    yield* Effect.forEach(
+      locations.filter((_, i) => Option.isNone(owners[i]!)),
+      ([locationId]) => seedLocation(owner, { id: locationId }),
+      { concurrency: 8 }
+    )
+    const { authorizeUrl, connection } = yield* connections.create(owner.operatorId, {
+      platformId,
+      locationIds: locations.map(([locationId]) => locationId)
+    })
+    const state = new URL(authorizeUrl).searchParams.get("state")!
+    if (status === "active") {
+      yield* connections.activate(platformId, connection.connectionId, {
+        state,
+        listings: locations.flatMap(([locationId, listingId]) => listingId === null ? [] : [{ locationId, listingId }])
+      })
+    } else if (status === "revoked") {
+      yield* connections.revoke({ operatorId: owner.operatorId }, connection.connectionId)
     }
-    return connectionId
+    return connection.connectionId
   }).pipe(Effect.orDie)
+
+/** The cursor after the last event of the platform's feed (0 when it is empty). */
+export const feedEnd = (platformId: Ids.PlatformId) =>
+  Effect.gen(function*() {
+    const feed = yield* EventFeed.EventFeed
+    let cursor = 0
+    while (true) {
+      const page = yield* feed.forPlatform(platformId, { after: cursor, limit: EventFeed.maxLimit })
+      if (page.next === null) return cursor
+      cursor = page.next
+    }
+  })
 
 /** A fresh location id. */
 export const newLocation = () => Ids.entityId("acc_test" as Ids.AccountId, "location", suffix())
@@ -208,7 +298,8 @@ export const createEndpoint = (
 export const seedTenant = (listingId = "listing-1") =>
   Effect.gen(function*() {
     const platformId = yield* seedPlatform()
-    const locationId = newLocation()
+    const owner = yield* seedOwner
+    const { locationId } = yield* seedLocation(owner)
     const connectionId = yield* seedConnection(platformId, [[locationId, listingId]])
     return { platformId, locationId, connectionId }
   })
