@@ -12,20 +12,23 @@
  *
  * @since 0.1.0
  */
-import { Adapter } from "@spacesync/adapter-kit"
+import { Adapter, HttpUrl } from "@spacesync/adapter-kit"
 import { Effect, Schema } from "effect"
 import * as FeedDocument from "./FeedDocument.js"
 import * as FeedSource from "./FeedSource.js"
 
+const isFileUrl = (value: string) => {
+  try {
+    return new URL(value).protocol === "file:"
+  } catch {
+    return false
+  }
+}
+
 const FeedUrl = Schema.String.pipe(
-  Schema.filter((value) => {
-    try {
-      const url = new URL(value)
-      return ["http:", "https:", "file:"].includes(url.protocol) || "Expected an http(s) or file:// URL"
-    } catch {
-      return "Expected an absolute http(s) or file:// URL"
-    }
-  }),
+  Schema.filter((value) =>
+    HttpUrl.isHttpUrl(value) || isFileUrl(value) || "Expected an absolute http(s) or file:// URL"
+  ),
   Schema.annotations({ identifier: "FeedUrl", examples: ["https://example.com/spacesync-feed.json"] })
 )
 
