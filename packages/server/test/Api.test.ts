@@ -238,13 +238,35 @@ describe("hub API", () => {
         )
         const wrong = yield* TestHub.fetchHub(path, json({ state: "st_wrong", listings: [] }, w.token))
         expect(wrong.status).toBe(400)
-        expect(wrong.json.errors[0].path).toBe("state")
+        expect(wrong.headers.get("content-type")).toBe("application/problem+json")
+        expect(wrong.json).toMatchObject({ status: 400, title: "Bad Request", detail: "Invalid or expired state" })
+        expect(wrong.json.errors).toEqual([{
+          path: "state",
+          message: "Does not match this connection's authorization state, or has expired"
+        }])
+        // A listing for a location outside the connection names its path; nothing changes.
+        const outside = yield* TestHub.fetchHub(
+          path,
+          json({ state, listings: [{ locationId: w.locations[1].locationId, listingId: "p-1" }] }, w.token)
+        )
+        expect(outside.status).toBe(400)
+        expect(outside.json).toMatchObject({
+          detail: "Unknown locations in listings",
+          errors: [{
+            path: "listings.0.locationId",
+            message: `Location ${w.locations[1].locationId} is not part of this connection`
+          }]
+        })
         const listings = [{ locationId: w.locations[0].locationId, listingId: "p-77" }]
         const ok = yield* TestHub.fetchHub(path, json({ state, listings }, w.token))
         expect(ok.status).toBe(200)
         expect(ok.json).toEqual({ connectionId: created.json.connectionId, status: "active", locations: listings })
         const reused = yield* TestHub.fetchHub(path, json({ state, listings }, w.token))
         expect(reused.status).toBe(409)
+        expect(reused.json).toMatchObject({
+          title: "Conflict",
+          detail: `Connection ${created.json.connectionId} is active; its state was already used`
+        })
         const feed = (yield* TestHub.fetchHub("/v1/events", auth(w.token))).json
         const mine = feed.data.filter((e: any) => e.data.connectionId === created.json.connectionId)
         expect(mine.map((e: any) => [e.type, e.data.fullResync])).toEqual([
@@ -263,6 +285,24 @@ describe("hub API", () => {
           json({ platformId: w.platform.platformId, locationIds: [w.locations[0].locationId] }, w.operator.apiKey)
         )
         expect(twice.status).toBe(409)
+        expect(twice.json.detail).toBe(
+          `Location ${
+            w.locations[0].locationId
+          } is already in connection ${created.json.connectionId} with this platform`
+        )
+        // Unknown locations and platforms are 404s naming them.
+        const unknownLocation = yield* TestHub.fetchHub(
+          "/operator/connections",
+          json({ platformId: w.platform.platformId, locationIds: ["loc_unknown"] }, w.operator.apiKey)
+        )
+        expect(unknownLocation.status).toBe(404)
+        expect(unknownLocation.json.detail).toBe("Location loc_unknown not found")
+        const unknownPlatform = yield* TestHub.fetchHub(
+          "/operator/connections",
+          json({ platformId: "plt_unknown", locationIds: [w.locations[1].locationId] }, w.operator.apiKey)
+        )
+        expect(unknownPlatform.status).toBe(404)
+        expect(unknownPlatform.json.detail).toBe("Platform plt_unknown not found")
         // Revoked by the operator: connection.revoked is still delivered, data routes close.
         const revoked = yield* TestHub.fetchHub(
           `/operator/connections/${created.json.connectionId}`,
@@ -308,7 +348,15 @@ describe("hub API", () => {
         expect(mapped.json.data.find((r: any) => r.id === room).listingResourceId).toBe("room-3")
         expect(mapped.headers.get("etag")).not.toBe(resources.headers.get("etag"))
         const badMap = yield* TestHub.fetchHub(`${base}/resource-map`, json({ res_notmine: "x" }, w.token, "PUT"))
-        expect(badMap.status).toBe(400) // An upstream change raises the version and changes the ETag.
+        expect(badMap.status).toBe(400)
+        expect(badMap.json).toMatchObject({
+          detail: "Unknown resources in the map",
+          errors: [{ path: "res_notmine", message: `Not a resource of location ${w.locations[0].locationId}` }]
+        })
+        // The refused map left the stored one.
+        expect((yield* TestHub.fetchHub(`${base}/resources`, auth(w.token))).headers.get("etag")).toBe(
+          mapped.headers.get("etag")
+        ) // An upstream change raises the version and changes the ETag.
         ;(upstream.locations.get("L0") as any).location.name = "Renamed"
         yield* TestHub.fetchHub(`/operator/accounts/${w.account.accountId}/sync`, auth(w.operator.apiKey, "POST"))
         const changed = yield* TestHub.fetchHub(base, {
@@ -385,6 +433,7 @@ describe("hub API", () => {
             body === undefined ? auth(b.token, method) : json(body, b.token, method)
           )
           expect([path, res.status]).toEqual([path, 404])
+          expect(res.json.detail).toMatch(/ not found$/)
         }
         // Platform A cannot reach a location outside its connection through its own connection.
         const other = a.locations[1].locationId
