@@ -21,7 +21,7 @@ import { orDie } from "./internal/sql.js"
 import { PlatformNotFound } from "./Platforms.js"
 import * as Secrets from "./Secrets.js"
 
-/** @since 0.1.0 */
+/** Where a connection stands: created (`pending`), authorized by the platform (`active`), `revoked`. @since 0.1.0 */
 export const ConnectionStatus = Schema.Literal("pending", "active", "revoked")
 /** @since 0.1.0 */
 export type ConnectionStatus = typeof ConnectionStatus.Type

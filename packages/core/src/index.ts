@@ -59,7 +59,8 @@ export * as DeliveryMetrics from "./DeliveryMetrics.js"
 export * as DeliveryPolicy from "./DeliveryPolicy.js"
 
 /**
- * The durable webhook delivery queue in PostgreSQL: batched claims with leases, completions, reaping.
+ * The durable webhook delivery queue in PostgreSQL: batched claims with leases, completions, reaping;
+ * the one writer of the webhook tables.
  *
  * @since 0.1.0
  */
