@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql"
-import type { Adapter } from "@spacesync/adapter-kit/Adapter"
+import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 import { Accounts, Adapters, EventLog, Scheduler, SnapshotStore, SyncEngine } from "@spacesync/core"
 import * as EventFeed from "@spacesync/core/EventFeed"
 import * as Fanout from "@spacesync/core/Fanout"
@@ -27,7 +27,7 @@ export type Role = (typeof roles)[number]
  *
  * @since 0.1.0
  */
-export const coreServices = (adapters: ReadonlyArray<Adapter<any, any>>) => {
+export const coreServices = (adapters: ReadonlyArray<Adapter.Build>) => {
   const urls = Layer.unwrapEffect(Effect.map(HubConfig, (config) => HubUrls.layer(config.publicUrl)))
   const storage = Layer.mergeAll(SnapshotStore.layer, EventLog.layer, EventFeed.layer).pipe(
     Layer.provideMerge(Fanout.layer),
