@@ -20,7 +20,12 @@
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import {
+  Accounts,
+  Adapters,
+  Connections,
   DeliveryQueue,
   DeliveryWorker,
   EventLog,
@@ -28,13 +33,17 @@ import {
   HubUrls,
   Ids,
   Migrations,
+  Operators,
   OutboundGuard,
+  Platforms,
   SecretBox,
+  SnapshotStore,
   Webhook,
   WebhookEndpoints
 } from "@spacesync/core"
+import * as MemoryUpstream from "@spacesync/core/testing/MemoryUpstream"
 import * as TestDatabase from "@spacesync/core/testing/TestDatabase"
-import { Duration, Effect, Layer, Redacted } from "effect"
+import { Duration, Effect, Either, Layer, Redacted, Schema } from "effect"
 import { type ChildProcess, fork } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -189,15 +198,26 @@ const program = Effect.gen(function*() {
     Layer.orDie
   )
   const secretKey = Redacted.make("benchmark-secret-key-".repeat(2))
+  const Tenancy = Layer.mergeAll(
+    Operators.layer,
+    Platforms.layer,
+    Connections.layer(),
+    Accounts.layer,
+    SnapshotStore.layer
+  )
   const Base = Layer.mergeAll(
-    EventLog.layer,
+    Tenancy,
     DeliveryQueue.layer,
     WebhookEndpoints.layer({ allowPrivateTargets: true })
   )
     .pipe(
+      Layer.provideMerge(EventLog.layer),
       Layer.provideMerge(Fanout.layer),
-      Layer.provideMerge(HubUrls.layer("https://hub.example")),
-      Layer.provideMerge(SecretBox.layer(secretKey)),
+      Layer.provideMerge(Layer.mergeAll(
+        HubUrls.layer("https://hub.example"),
+        SecretBox.layer(secretKey),
+        Adapters.layer([MemoryUpstream.adapter(MemoryUpstream.makeUpstream("bench-token"))])
+      )),
       Layer.provideMerge(Database)
     )
 
@@ -206,25 +226,51 @@ const program = Effect.gen(function*() {
     const log = yield* EventLog.EventLog
     const store = yield* WebhookEndpoints.WebhookEndpoints
 
-    // Tenancy: one platform, one active connection covering a location per event (no superseding).
+    // Tenancy: one platform, active connections covering a location per event (no superseding), made
+    // through the tenancy services as an operator and a platform would (in connections of 1,000
+    // locations, before any endpoint exists: their activation events reach the feed only).
     // Fan-out alone, then phases 1 and 2 twice (worker in this process, then in its own).
     const totalEvents = settings.drainEvents + 2 * (settings.events + settings.rate * settings.seconds)
-    const platformId = Ids.makePlatformId()
-    const operatorId = Ids.makeOperatorId()
-    const connectionId = Ids.makeConnectionId()
-    const locations = Array.from(
-      { length: totalEvents },
-      (_, i) => Ids.entityId("acc_bench" as Ids.AccountId, "location", `L${i}`)
+    const connections = yield* Connections.Connections
+    const { platform } = yield* Effect.flatMap(
+      Platforms.Platforms,
+      (platforms) => platforms.create({ name: "Bench", authorizationUrl: "https://bench.example/authorize" })
     )
-    yield* sql`insert into spacesync.platforms ${
-      sql.insert({ platform_id: platformId, name: "Bench", authorization_url: "https://bench.example/authorize" })
-    }`
-    yield* sql`insert into spacesync.operators ${sql.insert({ operator_id: operatorId, name: "Bench" })}`
-    yield* sql`insert into spacesync.connections ${
-      sql.insert({ connection_id: connectionId, platform_id: platformId, operator_id: operatorId, status: "active" })
-    }`
-    yield* sql`insert into spacesync.connection_locations (connection_id, location_id, listing_id)
-      select ${connectionId}, l, l from unnest(${locations}::text[]) l`
+    const platformId = platform.platformId
+    const { operator } = yield* Effect.flatMap(Operators.Operators, (operators) => operators.create("Bench"))
+    const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) =>
+      accounts.create({
+        operatorId: operator.operatorId,
+        name: "Bench",
+        adapter: "memory",
+        credentials: { token: "bench-token" }
+      }))
+    const snapshots = yield* SnapshotStore.SnapshotStore
+    const decodeSource = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)
+    const locations = yield* Effect.forEach(
+      Array.from({ length: totalEvents }, (_, i) => `L${i}`),
+      (externalId) => {
+        const source = decodeSource(Fixtures.locationSource(externalId, { resources: 0, prices: 0 }))
+        const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(account.accountId, source))
+        return Effect.as(snapshots.save(account.accountId, snapshot), snapshot.location.id)
+      },
+      { concurrency: 8 }
+    )
+    for (let i = 0; i < locations.length; i += 1_000) {
+      const chunk = locations.slice(i, i + 1_000)
+      const { authorizeUrl, connection } = yield* connections.create(operator.operatorId, {
+        platformId,
+        locationIds: chunk
+      })
+      yield* connections.activate(platformId, connection.connectionId, {
+        state: new URL(authorizeUrl).searchParams.get("state")!,
+        listings: chunk.map((locationId) => ({ locationId, listingId: locationId }))
+      })
+    }
+    // Settle what seeding wrote, so that vacuuming and flushing it is not measured as delivery work.
+    yield* sql`vacuum analyze spacesync.locations, spacesync.location_versions, spacesync.events,
+      spacesync.platform_events, spacesync.connections, spacesync.connection_locations`
+    yield* sql`checkpoint`.pipe(Effect.ignore)
 
     // The receiver needs the secrets; endpoints need the receiver's port: create, then point them at it.
     const endpoints = yield* Effect.forEach(
@@ -382,7 +428,8 @@ const program = Effect.gen(function*() {
     yield* Effect.promise(() => boss.start())
     yield* Effect.promise(() => boss.createQueue("webhooks"))
     const pool = new Pool(`http://127.0.0.1:${receiver.port}`, { connections: 64 })
-    const bodyTemplate = yield* sql<{ body: string }>`select body from spacesync.platform_events limit 1`
+    const bodyTemplate = yield* sql<{ body: string }>`
+      select body from spacesync.platform_events where type = 'pricing.updated' limit 1`
     const template = JSON.parse(bodyTemplate[0]!.body) as Webhook.WebhookEvent
     yield* ask(receiver.child, "reset")
     roundTrips = 0
