@@ -7,6 +7,7 @@
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { sha256Hex } from "@spacesync/adapter-kit/Digest"
+import { isHttpUrl } from "@spacesync/adapter-kit/HttpUrl"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
 import { orDie } from "./internal/sql.js"
@@ -91,15 +92,6 @@ const toPlatform = (row: typeof PlatformRow.Type) =>
 
 // Credentials verified by this process (by their SHA-256), so that scrypt runs once per secret and minute.
 const verifiedFor = 60_000
-
-const isHttpUrl = (url: string) => {
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === "https:" || parsed.protocol === "http:"
-  } catch {
-    return false
-  }
-}
 
 /**
  * @since 0.1.0
