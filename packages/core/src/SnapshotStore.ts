@@ -198,15 +198,18 @@ export const make = Effect.gen(function*() {
   })
 
   const upsertHead = SqlSchema.single({
+    // The head row as written: hashes and snapshot as the JSON text the caller already has.
     Request: Schema.Struct({
-      location_id: LocationId,
-      account_id: AccountId,
-      external_id: Schema.String,
-      version: Schema.Number,
-      hash: Schema.String,
-      location_hash: Schema.String,
-      resources_hash: Schema.String,
-      prices_hash: Schema.String,
+      ...Row.pick(
+        "location_id",
+        "account_id",
+        "external_id",
+        "version",
+        "hash",
+        "location_hash",
+        "resources_hash",
+        "prices_hash"
+      ).fields,
       entity_hashes: Schema.String,
       snapshot: Schema.String
     }),

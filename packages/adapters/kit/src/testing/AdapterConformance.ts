@@ -465,14 +465,22 @@ export const suite = (options: SuiteOptions): void => {
         timeout
       )
 
+      // For adapters that read changes: a simulator and an account on it (undefined: nothing to check).
+      const incremental = Effect.gen(function*() {
+        const built = yield* adapter
+        if (built.snapshots.changes === undefined) return undefined
+        const simulator = yield* options.simulator
+        const accountId = yield* createAccount(simulator.goodCredentials)
+        return { built, simulator, accountId }
+      })
+
       it.scoped(
         "incremental reads: a no-change poll reads only changes and costs fewer requests",
         () =>
           Effect.gen(function*() {
-            const built = yield* adapter
-            if (built.snapshots.changes === undefined) return
-            const simulator = yield* options.simulator
-            const accountId = yield* createAccount(simulator.goodCredentials)
+            const setup = yield* incremental
+            if (setup === undefined) return
+            const { accountId, built, simulator } = setup
             const start = yield* simulator.requests
             const first = yield* sync(accountId)
             const afterFull = yield* simulator.requests
@@ -495,10 +503,9 @@ export const suite = (options: SuiteOptions): void => {
         "incremental reads: a change and a deletion since the cursor emit exactly those events",
         () =>
           Effect.gen(function*() {
-            const built = yield* adapter
-            if (built.snapshots.changes === undefined) return
-            const simulator = yield* options.simulator
-            const accountId = yield* createAccount(simulator.goodCredentials)
+            const setup = yield* incremental
+            if (setup === undefined) return
+            const { accountId, simulator } = setup
             yield* sync(accountId)
             const changed = yield* simulator.changeOnePrice
             const removed = yield* simulator.removeOneLocation
