@@ -17,7 +17,7 @@ import type { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
 import { randomBytes } from "node:crypto"
 import { type AccountNotFound, Accounts } from "./Accounts.js"
-import { SyncEngine, type SyncError, type SyncReport } from "./SyncEngine.js"
+import { SyncEngine, type SyncError, type SyncOptions, type SyncReport } from "./SyncEngine.js"
 
 /**
  * The account is being synced by another run and did not become free in time.
@@ -74,7 +74,10 @@ export class Scheduler extends Context.Tag("@spacesync/core/Scheduler")<Schedule
     accountId: AccountId,
     locations?: ReadonlyArray<string> | "all"
   ) => Effect.Effect<void, AccountNotFound>
-  /** Syncs now and returns the report, waiting for (not overlapping) a run already in progress. */
+  /**
+   * Syncs now (a full read) and returns the report, waiting for (not overlapping) a run already in
+   * progress.
+   */
   readonly syncNow: (accountId: AccountId) => Effect.Effect<SyncReport, SyncError | SyncBusy>
   /** Claims and runs every due account once (what each tick does). Returns how many runs it started. */
   readonly runDue: Effect.Effect<number>
@@ -103,7 +106,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
     const release = (accountId: AccountId) => accounts.releaseLease(accountId, owner)
 
     /** Runs a sync under the lease this process holds, renewing it meanwhile, and releases it. */
-    const runLeased = (accountId: AccountId, locations: ReadonlyArray<string> | null) =>
+    const runLeased = (accountId: AccountId, options: SyncOptions) =>
       Effect.gen(function*() {
         const renewal = yield* renew(accountId).pipe(
           Effect.flatMap((held) =>
@@ -114,7 +117,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
           Effect.forkScoped
         )
         void renewal
-        return yield* engine.sync(accountId, locations === null ? undefined : { locations })
+        return yield* engine.sync(accountId, options)
       }).pipe(
         Effect.scoped,
         Effect.ensuring(release(accountId))
@@ -126,7 +129,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
       const claims = yield* claimDueWithRequests(slots)
       for (const claim of claims) {
         inFlight++
-        yield* runLeased(claim.accountId, claim.locations).pipe(
+        yield* runLeased(claim.accountId, claim.locations === null ? {} : { locations: claim.locations }).pipe(
           Effect.catchAll((error) =>
             Effect.logWarning("Sync failed").pipe(
               Effect.annotateLogs({ accountId: claim.accountId, error: error.message })
@@ -152,7 +155,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
         if (Option.isNone(acquired)) {
           return yield* new SyncBusy({ accountId, message: `Account ${accountId} is being synced; try again later` })
         }
-        return yield* runLeased(accountId, null)
+        return yield* runLeased(accountId, { full: true })
       })
 
     return Scheduler.of({ owner, requestSync, syncNow, runDue })

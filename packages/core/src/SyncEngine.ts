@@ -59,6 +59,14 @@ import * as ContentHash from "./ContentHash.js"
 import * as EventLog from "./EventLog.js"
 import { SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
 
+/** What a run reads. @since 0.1.0 */
+export interface SyncOptions {
+  /** Only these upstream locations. */
+  readonly locations?: ReadonlyArray<string> | undefined
+  /** A full read even when the account could read only what changed. */
+  readonly full?: boolean | undefined
+}
+
 /** The kind of read a run made. @since 0.1.0 */
 export type SyncMode = "full" | "changes" | "targeted"
 
@@ -149,13 +157,12 @@ export const SyncEngineConfig: Config.Config<SyncEngineOptions> = Config.all({
  */
 export class SyncEngine extends Context.Tag("@spacesync/core/SyncEngine")<SyncEngine, {
   /**
-   * Syncs an account now: all of it, or only the named upstream locations (no deletions then).
-   * The caller makes sure no other run of the same account overlaps (see `Scheduler`).
+   * Syncs an account now: only the named upstream locations (no deletions by absence then), or the
+   * account (what changed since its cursor, or everything: see the module doc), or with `full`
+   * everything whatever the cursor. The caller makes sure no other run of the same account overlaps
+   * (see `Scheduler`).
    */
-  readonly sync: (
-    accountId: AccountId,
-    options?: { readonly locations?: ReadonlyArray<string> | undefined }
-  ) => Effect.Effect<SyncReport, SyncError>
+  readonly sync: (accountId: AccountId, options?: SyncOptions) => Effect.Effect<SyncReport, SyncError>
 }>() {}
 
 type Changes = { created: Array<string>; updated: Array<string>; deleted: Array<string> }
@@ -355,7 +362,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
       })
     }
 
-    const sync = (accountId: AccountId, runOptions?: { readonly locations?: ReadonlyArray<string> | undefined }) =>
+    const sync = (accountId: AccountId, runOptions?: SyncOptions) =>
       Effect.gen(function*() {
         const startedMillis = yield* Clock.currentTimeMillis
         const startedAt = DateTime.unsafeMake(startedMillis)
@@ -541,7 +548,9 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           )
         }
 
-        let mode = chooseMode(account, adapter, runOptions?.locations !== undefined, startedMillis)
+        let mode = runOptions?.full === true && runOptions.locations === undefined
+          ? "full"
+          : chooseMode(account, adapter, runOptions?.locations !== undefined, startedMillis)
         let read = yield* consume(
           mode === "targeted"
             ? adapter.snapshots.read(

@@ -8,6 +8,7 @@ import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import { Deferred, Effect, Exit, Layer, Option, Schema, Stream, TestClock } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as EventLog from "../src/EventLog.js"
+import * as Scheduler from "../src/Scheduler.js"
 import * as SnapshotStore from "../src/SnapshotStore.js"
 import * as SyncEngine from "../src/SyncEngine.js"
 import * as MemoryUpstream from "../src/testing/MemoryUpstream.js"
@@ -232,6 +233,21 @@ describe("SyncEngine", () => {
           // The change is read again from the cursor: already stored, so it emits nothing.
           const poll = yield* sync(accountId)
           expect([poll.mode, poll.events]).toEqual(["changes", []])
+        }))
+
+      it.effect("full: true reads everything even with a fresh cursor (the operator's sync now)", () =>
+        Effect.gen(function*() {
+          const accountId = yield* setupIncremental(2)
+          yield* sync(accountId)
+          const listings = changing.listings
+          const report = yield* Effect.flatMap(
+            SyncEngine.SyncEngine,
+            (engine) => engine.sync(accountId, { full: true })
+          )
+          expect(report.mode).toBe("full")
+          expect(changing.listings - listings).toBe(1)
+          const now = yield* Effect.flatMap(Scheduler.Scheduler, (scheduler) => scheduler.syncNow(accountId))
+          expect(now.mode).toBe("full")
         }))
 
       it.effect("a failed read keeps the old cursor", () =>
