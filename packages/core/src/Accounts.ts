@@ -115,6 +115,8 @@ export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, 
   /** An account; with `operatorId`, only if it belongs to that operator. */
   readonly get: (accountId: AccountId, operatorId?: OperatorId) => Effect.Effect<Option.Option<Account>>
   readonly list: (operatorId?: OperatorId) => Effect.Effect<ReadonlyArray<Account>>
+  /** Every account of one adapter. */
+  readonly listByAdapter: (adapter: string) => Effect.Effect<ReadonlyArray<Account>>
   /** The decrypted, decoded credentials of an account, as its adapter's schema types them. */
   readonly credentials: (
     accountId: AccountId
@@ -273,6 +275,15 @@ export const make = Effect.gen(function*() {
         sql`select ${columns} from spacesync.accounts ${op === null ? sql`` : sql`where operator_id = ${op}`}
             order by created_at, account_id`
     })(operatorId ?? null).pipe(Effect.map((rows) => rows.map(toAccount)), Effect.orDie)
+
+  const findByAdapter = SqlSchema.findAll({
+    Request: Schema.String,
+    Result: Row,
+    execute: (adapter) =>
+      sql`select ${columns} from spacesync.accounts where adapter = ${adapter} order by created_at, account_id`
+  })
+  const listByAdapter = (adapter: string) =>
+    findByAdapter(adapter).pipe(Effect.map((rows) => rows.map(toAccount)), Effect.orDie)
 
   const credentials = (accountId: AccountId) =>
     Effect.gen(function*() {
@@ -434,6 +445,7 @@ export const make = Effect.gen(function*() {
     create,
     get,
     list,
+    listByAdapter,
     credentials,
     recordSync,
     claimDue,

@@ -186,6 +186,14 @@ export * as SnapshotStore from "./SnapshotStore.js"
 export * as SyncEngine from "./SyncEngine.js"
 
 /**
+ * Webhooks from management systems: verified by the adapter, turned into coalesced re-syncs; per account
+ * or for every account of an adapter on one URL.
+ *
+ * @since 0.1.0
+ */
+export * as UpstreamWebhooks from "./UpstreamWebhooks.js"
+
+/**
  * Webhooks as platforms receive them (Standard Webhooks v1): body, signatures, `verify`.
  *
  * @since 0.1.0

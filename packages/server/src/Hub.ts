@@ -6,7 +6,7 @@
  */
 import type { SqlClient } from "@effect/sql"
 import type * as Adapter from "@spacesync/adapter-kit/Adapter"
-import { Accounts, Adapters, EventLog, Scheduler, SnapshotStore, SyncEngine } from "@spacesync/core"
+import { Accounts, Adapters, EventLog, Scheduler, SnapshotStore, SyncEngine, UpstreamWebhooks } from "@spacesync/core"
 import * as EventFeed from "@spacesync/core/EventFeed"
 import * as Fanout from "@spacesync/core/Fanout"
 import * as HubUrls from "@spacesync/core/HubUrls"
@@ -33,7 +33,7 @@ export const coreServices = (adapters: ReadonlyArray<Adapter.Build>) => {
     Layer.provideMerge(Fanout.layer),
     Layer.provideMerge(urls)
   )
-  return Layer.mergeAll(Scheduler.layerConfig, WebhookEndpoints.layerConfig).pipe(
+  return Layer.mergeAll(Scheduler.layerConfig, WebhookEndpoints.layerConfig, UpstreamWebhooks.layer).pipe(
     Layer.provideMerge(SyncEngine.layerConfig),
     Layer.provideMerge(Accounts.layer),
     Layer.provideMerge(Adapters.layer(adapters)),

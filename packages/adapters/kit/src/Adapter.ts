@@ -149,6 +149,15 @@ export interface Webhooks<Credentials> {
     request: WebhookRequest,
     credentials: Credentials
   ) => Effect.Effect<WebhookTargets, AdapterError.AdapterError>
+  /**
+   * For systems that send every account's webhooks to one URL per application (BookingSync): the
+   * upstream account a request names (`None`: it names none), and the upstream account of a set of
+   * credentials. The hub verifies the request with every account whose key matches.
+   */
+  readonly accountKey?: {
+    readonly fromRequest: (request: WebhookRequest) => Option.Option<string>
+    readonly fromCredentials: (credentials: Credentials) => string
+  } | undefined
 }
 
 /**

@@ -70,7 +70,11 @@ const authorize = (upstream: MemoryUpstream, token: Redacted.Redacted<string>) =
     Redacted.value(token) === upstream.token ? Effect.void : Effect.fail(AdapterError.unauthorized("Invalid token"))
   )
 
-const Credentials = Schema.Struct({ token: Schema.Redacted(Schema.NonEmptyString) })
+const Credentials = Schema.Struct({
+  token: Schema.Redacted(Schema.NonEmptyString),
+  /** The upstream account, for webhooks sent to one URL for every account (`{"account": …}` in the body). */
+  account: Schema.optionalWith(Schema.String, { exact: true })
+})
 
 /**
  * An adapter over `upstream`, with id `id` (default "memory"); credentials `{token}`. With
@@ -138,8 +142,19 @@ export const adapter = (upstream: MemoryUpstream, id = "memory", options: { read
         : undefined
     },
     // Webhooks carry `x-memory-signature: hex(HMAC-SHA256(token, body))` and a body
-    // `{"locations": [externalId…]}`, or `{"all": true}`.
+    // `{"account"?: …, "locations": [externalId…]}`, or `{"all": true}`.
     webhooks: {
+      accountKey: {
+        fromRequest: (request) => {
+          try {
+            const account = JSON.parse(Buffer.from(request.body).toString("utf8"))?.account
+            return typeof account === "string" ? Option.some(account) : Option.none()
+          } catch {
+            return Option.none()
+          }
+        },
+        fromCredentials: (credentials) => credentials.account ?? ""
+      },
       verify: (request, credentials) =>
         Effect.gen(function*() {
           const expected = createHmac("sha256", Redacted.value(credentials.token)).update(request.body).digest()

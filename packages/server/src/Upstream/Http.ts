@@ -1,17 +1,15 @@
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
-import { Accounts, Adapters, Scheduler } from "@spacesync/core"
-import { Effect, Option, Stream } from "effect"
+import { UpstreamWebhooks } from "@spacesync/core"
+import { Effect, Stream } from "effect"
 import { Api } from "../Api.js"
-import { notFound, PayloadTooLarge, Unauthorized } from "../Errors.js"
+import { type NotFound, notFound, PayloadTooLarge, Unauthorized } from "../Errors.js"
 
 /** Upstream webhook bodies are read up to this size. */
 export const maxBodyBytes = 1024 * 1024
 
 export const HttpUpstreamLive = HttpApiBuilder.group(Api, "upstream", (handlers) =>
   Effect.gen(function*() {
-    const accounts = yield* Accounts.Accounts
-    const adapters = yield* Adapters.Adapters
-    const scheduler = yield* Scheduler.Scheduler
+    const webhooks = yield* UpstreamWebhooks.UpstreamWebhooks
 
     const readBody = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.gen(function*() {
@@ -35,28 +33,32 @@ export const HttpUpstreamLive = HttpApiBuilder.group(Api, "upstream", (handlers)
       new PayloadTooLarge({ detail: `Upstream webhook bodies are limited to ${maxBodyBytes} bytes` })
     )
 
-    return handlers.handle("webhook", ({ path }) =>
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const body = yield* readBody(request)
-        const found = yield* accounts.credentials(path.accountId).pipe(Effect.option)
-        if (Option.isNone(found)) return yield* notFound(`Account ${path.accountId}`)
-        const { account, credentials } = found.value
-        const adapter = yield* adapters.get(account.adapter).pipe(Effect.orDie)
-        if (adapter.webhooks === undefined) {
-          return yield* new Unauthorized({ detail: `The ${adapter.name} adapter does not accept webhooks` })
-        }
-        const targets = yield* adapter.webhooks.verify(
-          { method: request.method, url: request.url, headers: request.headers, body },
-          credentials
-        ).pipe(
-          Effect.mapError((e) => new Unauthorized({ detail: `Webhook verification failed: ${e.message}` }))
-        )
-        if (targets._tag === "Nothing") return { accepted: true, locations: [] }
-        const locations = targets._tag === "All" ? "all" as const : targets.externalIds
-        yield* scheduler.requestSync(path.accountId, locations).pipe(
-          Effect.catchTag("AccountNotFound", () => notFound(`Account ${path.accountId}`))
-        )
-        return { accepted: true, locations }
-      }))
+    // The webhook as the adapter sees it: method, URL, lower-case headers and the raw body.
+    const received = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const body = yield* readBody(request)
+      return { method: request.method, url: request.url, headers: request.headers, body }
+    })
+
+    return handlers
+      .handle("webhook", ({ path }) =>
+        Effect.gen(function*() {
+          const requested = yield* webhooks.forAccount(path.accountId, yield* received).pipe(
+            Effect.catchTags({
+              AccountNotFound: () => notFound(`Account ${path.accountId}`),
+              WebhookRejected: (e) => Effect.fail(new Unauthorized({ detail: e.message }))
+            })
+          )
+          return { accepted: true, locations: requested }
+        }))
+      .handle("adapterWebhook", ({ path }) =>
+        Effect.gen(function*() {
+          yield* webhooks.forAdapter(path.adapterId, yield* received).pipe(
+            Effect.catchTag("WebhookRejected", (e): Effect.Effect<never, NotFound | Unauthorized> =>
+              e.reason === "NotAccepted"
+                ? Effect.fail(notFound(`Application webhooks for adapter ${path.adapterId}`))
+                : Effect.fail(new Unauthorized({ detail: e.message })))
+          )
+          return { accepted: true }
+        }))
   }))
