@@ -8,7 +8,8 @@
  * (BookingSync). There the adapter reads the upstream account a request names, the request is verified
  * with the credentials of every account of that adapter that names the same upstream account, and each
  * account for which it verifies is re-synced. No account verifies: `Unverified`, and nothing changes;
- * the answer is the same whether or not such accounts exist.
+ * the answer is the same whether or not such accounts exist. A verified webhook saying the upstream
+ * account is gone (`Pause`) pauses the hub account with its reason.
  *
  * @since 0.1.0
  */
@@ -58,10 +59,14 @@ export const make = Effect.gen(function*() {
   const accounts = yield* Accounts
   const adapters = yield* Adapters
 
-  const request = (accountId: AccountId, requested: Requested | undefined) =>
-    requested === undefined || (requested !== "all" && requested.length === 0)
+  // What a verified webhook does to its account: pause it, or request a re-sync of what it names.
+  const apply = (accountId: AccountId, targets: Adapter.WebhookTargets) => {
+    if (targets._tag === "Pause") return accounts.pause(accountId, targets.reason)
+    const requested = toRequested(targets)
+    return requested === undefined || (requested !== "all" && requested.length === 0)
       ? Effect.void
       : accounts.requestSync(accountId, requested)
+  }
 
   const forAccount = (accountId: AccountId, webhook: Adapter.WebhookRequest) =>
     Effect.gen(function*() {
@@ -80,9 +85,8 @@ export const make = Effect.gen(function*() {
           new WebhookRejected({ reason: "Unverified", message: `Webhook verification failed: ${e.message}` })
         )
       )
-      const requested = toRequested(targets)
-      yield* request(accountId, requested)
-      return requested ?? []
+      yield* apply(accountId, targets)
+      return toRequested(targets) ?? []
     }).pipe(Effect.withSpan("UpstreamWebhooks.forAccount", { attributes: { accountId } }))
 
   const unverified = new WebhookRejected({ reason: "Unverified", message: "Webhook verification failed" })
@@ -110,7 +114,7 @@ export const make = Effect.gen(function*() {
         const targets = yield* adapter.webhooks.verify(webhook, found.value.credentials).pipe(Effect.option)
         if (Option.isNone(targets)) continue
         verified++
-        yield* request(account.accountId, toRequested(targets.value)).pipe(Effect.ignore)
+        yield* apply(account.accountId, targets.value).pipe(Effect.ignore)
       }
       if (verified === 0) return yield* unverified
     }).pipe(Effect.withSpan("UpstreamWebhooks.forAdapter", { attributes: { adapterId } }))

@@ -62,7 +62,6 @@ describe("application-level upstream webhooks", () => {
         const ok = yield* post("memory", body, "tok-a")
         expect([ok.status, ok.json]).toEqual([202, { accepted: true }])
         expect(yield* requested).toEqual({ [a]: ["L0"] })
-        void b
         void other
         yield* clearRequests
 
@@ -80,6 +79,14 @@ describe("application-level upstream webhooks", () => {
         expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 401])
         expect(new Set(answers.map((r) => r.json.detail)).size).toBe(1)
         expect(yield* requested).toEqual({})
+
+        // A verified webhook saying the upstream account is gone pauses the account with the reason.
+        const gone = yield* post("memory", JSON.stringify({ account: "acme", pause: "acme was closed" }), "tok-b")
+        expect(gone.status).toBe(202)
+        const account = (yield* TestHub.fetchHub(`/operator/accounts/${b}`, {
+          headers: { authorization: `Bearer ${operator.apiKey}` }
+        })).json
+        expect(account).toMatchObject({ status: "paused", pausedReason: "acme was closed" })
 
         // An adapter that does not exist: 404.
         expect((yield* post("nope", body, "tok-a")).status).toBe(404)

@@ -119,8 +119,9 @@ export interface WebhookRequest {
 }
 
 /**
- * Which locations an upstream webhook is about: all of the account, some, or none (an event that is
- * verified and acknowledged but touches nothing spacesync reads).
+ * What an upstream webhook is about: all of the account, some locations, none (an event that is verified
+ * and acknowledged but touches nothing spacesync reads), or the account itself being gone upstream
+ * (`Pause`: the hub pauses the account with the reason, until its operator acts).
  *
  * @since 0.1.0
  */
@@ -128,6 +129,7 @@ export type WebhookTargets = Data.TaggedEnum<{
   All: {}
   Locations: { readonly externalIds: ReadonlyArray<string> }
   Nothing: {}
+  Pause: { readonly reason: string }
 }>
 
 /** @since 0.1.0 */

@@ -142,7 +142,7 @@ export const adapter = (upstream: MemoryUpstream, id = "memory", options: { read
         : undefined
     },
     // Webhooks carry `x-memory-signature: hex(HMAC-SHA256(token, body))` and a body
-    // `{"account"?: …, "locations": [externalId…]}`, or `{"all": true}`.
+    // `{"account"?: …, "locations": [externalId…]}`, `{"all": true}`, or `{"pause": reason}`.
     webhooks: {
       accountKey: {
         fromRequest: (request) => {
@@ -166,7 +166,9 @@ export const adapter = (upstream: MemoryUpstream, id = "memory", options: { read
             try: () => JSON.parse(Buffer.from(request.body).toString("utf8")),
             catch: () => AdapterError.invalidData([], "Webhook body is not JSON")
           })
-          return body?.all === true
+          return typeof body?.pause === "string"
+            ? Adapter.WebhookTargets.Pause({ reason: body.pause })
+            : body?.all === true
             ? Adapter.WebhookTargets.All()
             : Adapter.WebhookTargets.Locations({
               externalIds: Array.isArray(body?.locations) ? body.locations.map(String) : []
