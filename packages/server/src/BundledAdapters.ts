@@ -3,8 +3,9 @@
  *
  * @since 0.1.0
  */
+import { BookingSyncAdapter } from "@spacesync/adapter-bookingsync"
 import { FeedAdapter } from "@spacesync/adapter-feed"
 import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 
 /** @since 0.1.0 */
-export const bundledAdapters: ReadonlyArray<Adapter.Build> = [FeedAdapter.make]
+export const bundledAdapters: ReadonlyArray<Adapter.Build> = [FeedAdapter.make, BookingSyncAdapter.make]
