@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { AdapterError, type OAuthTokens, Pagination, UpstreamHttp } from "@spacesync/adapter-kit"
+import { AdapterError, HttpUrl, type OAuthTokens, Pagination, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Clock, Duration, Effect, Option, Schema, type Stream } from "effect"
 import * as BookingSyncSchemas from "./BookingSyncSchemas.js"
 
@@ -25,7 +25,7 @@ import * as BookingSyncSchemas from "./BookingSyncSchemas.js"
  * @since 0.1.0
  */
 export const Credentials = Schema.Struct({
-  baseUrl: Schema.optional(Schema.String.pipe(Schema.pattern(/^https?:\/\/[^\s]+$/))),
+  baseUrl: Schema.optional(HttpUrl.HttpUrl),
   clientId: Schema.NonEmptyString,
   clientSecret: Schema.Redacted(Schema.NonEmptyString),
   accountId: Schema.Union(Schema.NonEmptyString, Schema.Int.pipe(Schema.positive())).pipe(
