@@ -92,3 +92,10 @@ export * as Resource from "./Resource.js"
  * @since 0.1.0
  */
 export * as UpstreamHttp from "./UpstreamHttp.js"
+
+/**
+ * Replay protection for signed upstream webhooks with timestamps.
+ *
+ * @since 0.1.0
+ */
+export * as WebhookReplay from "./WebhookReplay.js"
