@@ -6,6 +6,11 @@
 import { BookingSyncAdapter } from "@spacesync/adapter-bookingsync"
 import { FeedAdapter } from "@spacesync/adapter-feed"
 import type * as Adapter from "@spacesync/adapter-kit/Adapter"
+import { OfficeRnDAdapter } from "@spacesync/adapter-officernd"
 
 /** @since 0.1.0 */
-export const bundledAdapters: ReadonlyArray<Adapter.Build> = [FeedAdapter.make, BookingSyncAdapter.make]
+export const bundledAdapters: ReadonlyArray<Adapter.Build> = [
+  FeedAdapter.make,
+  BookingSyncAdapter.make,
+  OfficeRnDAdapter.make
+]
