@@ -109,6 +109,12 @@ export interface Simulator {
   readonly throttled: Effect.Effect<number>
   /** Signed webhooks, for systems that sign them. */
   readonly webhooks?: WebhookSigner | undefined
+  /**
+   * The system's webhooks are not signed (Cobot): the adapter's `webhooks` can only check what a hint
+   * names, and the kit has no signature to check. Without a `webhooks` signer, an adapter that takes
+   * webhooks must say this.
+   */
+  readonly unsignedWebhooks?: boolean | undefined
 }
 
 /**
@@ -230,7 +236,8 @@ export const suite = (options: SuiteOptions): void => {
           Effect.gen(function*() {
             const simulator = yield* options.simulator
             const expected = sortStrings(yield* simulator.externalIds)
-            expect(expected.length, "the simulator should have at least three locations").toBeGreaterThanOrEqual(3)
+            // One location is enough (a Cobot account is one space); more make the other checks sharper.
+            expect(expected.length, "the simulator should have at least one location").toBeGreaterThanOrEqual(1)
             if (simulator.pageSize !== undefined) {
               expect(expected.length, "the simulator should have more locations than one page").toBeGreaterThan(
                 simulator.pageSize
@@ -282,7 +289,7 @@ export const suite = (options: SuiteOptions): void => {
             const report = yield* sync(other, named)
             expect(report.mode).toBe("targeted")
             expect(report.errors).toEqual([])
-            expect(report.counts).toMatchObject({ listed: 2, created: 2, deleted: 0 })
+            expect(report.counts).toMatchObject({ listed: named.length, created: named.length, deleted: 0 })
             const targeted = yield* storedSnapshots(other)
             expect(sortStrings(targeted.keys())).toEqual(named)
             for (const externalId of named) {
@@ -449,8 +456,10 @@ export const suite = (options: SuiteOptions): void => {
             const built = yield* adapter
             if (built.webhooks === undefined || simulator.webhooks === undefined) {
               // Nothing to check: the adapter takes no signed webhooks.
-              expect(built.webhooks === undefined || simulator.webhooks !== undefined, "sign webhooks in the simulator")
-                .toBe(true)
+              expect(
+                built.webhooks === undefined || simulator.unsignedWebhooks === true,
+                "sign webhooks in the simulator, or declare unsignedWebhooks"
+              ).toBe(true)
               return
             }
             const credentials = yield* decodeCredentials(simulator.goodCredentials)
