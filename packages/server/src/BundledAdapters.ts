@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { BookingSyncAdapter } from "@spacesync/adapter-bookingsync"
+import { CobotAdapter } from "@spacesync/adapter-cobot"
 import { FeedAdapter } from "@spacesync/adapter-feed"
 import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 import { OfficeRnDAdapter } from "@spacesync/adapter-officernd"
@@ -12,5 +13,6 @@ import { OfficeRnDAdapter } from "@spacesync/adapter-officernd"
 export const bundledAdapters: ReadonlyArray<Adapter.Build> = [
   FeedAdapter.make,
   BookingSyncAdapter.make,
-  OfficeRnDAdapter.make
+  OfficeRnDAdapter.make,
+  CobotAdapter.make
 ]

@@ -1,0 +1,155 @@
+/**
+ * Cobot end to end: an operator's account on the Cobot simulator, synced and connected to a platform; a
+ * plan's price changes upstream and Cobot posts its unsigned hint (`{"url": …}`) to the account's URL.
+ * Without anyone calling the sync route, the platform receives a verified `pricing.updated` and its
+ * `apiUrl` answers the new price; a hint naming another space is refused and fetches nothing.
+ */
+import { expect, layer } from "@effect/vitest"
+import { CobotSimulator, SeedData } from "@spacesync/adapter-cobot/testing"
+import * as DeliveryQueue from "@spacesync/core/DeliveryQueue"
+import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
+import * as OutboundGuard from "@spacesync/core/OutboundGuard"
+import * as Scheduler from "@spacesync/core/Scheduler"
+import * as Webhook from "@spacesync/core/Webhook"
+import { bundledAdapters } from "@spacesync/server/BundledAdapters"
+import { Effect, Either, Layer } from "effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as TestHub from "../../packages/server/test/support/TestHub.js"
+
+/** The platform's webhook receiver on loopback; closed with the scope. */
+const receiver = Effect.gen(function*() {
+  const received: Array<{ readonly headers: Http.IncomingHttpHeaders; readonly body: string }> = []
+  const server = yield* Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const server = Http.createServer((req, res) => {
+        let body = ""
+        req.on("data", (chunk) => (body += chunk))
+        req.on("end", () => {
+          received.push({ headers: req.headers, body })
+          res.writeHead(204)
+          res.end()
+        })
+      })
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received }
+})
+
+const waitFor = <A>(get: () => A | undefined, timeoutMs = 20_000) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const value = get()
+      if (value !== undefined) return value
+      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
+    }
+    return yield* Effect.dieMessage("timed out waiting")
+  })
+
+const Background = Layer.mergeAll(
+  DeliveryWorker.layer({ pollInterval: "100 millis" }).pipe(
+    Layer.provide(Layer.mergeAll(DeliveryQueue.layer, OutboundGuard.dispatcherLayer))
+  ),
+  Scheduler.layerLoop({ tick: "100 millis" })
+)
+
+// Real time: the scheduler loop and the delivery workers poll on the live clock.
+layer(Layer.provideMerge(Background, TestHub.layer(bundledAdapters)), {
+  timeout: "120 seconds",
+  excludeTestServices: true
+})("Cobot end to end", (it) => {
+  it.scoped("an unsigned Cobot hint re-syncs the account and delivers pricing.updated with the new price", () =>
+    Effect.gen(function*() {
+      const simulator = yield* CobotSimulator.make({ priceExternalId: (plan) => `plan-${plan.id}` })
+      const platformHooks = yield* receiver
+      const call = (path: string, init: { method?: string; token?: string; body?: unknown } = {}) =>
+        TestHub.fetchHub(path, {
+          method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+          headers: {
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+            ...(init.token ? { authorization: `Bearer ${init.token}` } : {})
+          },
+          ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+        })
+
+      const platform = (yield* call("/admin/platforms", {
+        token: TestHub.adminToken,
+        body: { name: "Desks.example", authorizationUrl: "https://desks.example/connect" }
+      })).json
+      const operator = (yield* call("/admin/operators", { token: TestHub.adminToken, body: { name: "Op" } })).json
+      const account = yield* call("/operator/accounts", {
+        token: operator.apiKey,
+        body: { name: "Cobot", adapter: "cobot", credentials: simulator.goodCredentials }
+      })
+      expect(account.status).toBe(201)
+      const accountId = account.json.accountId
+      const hookUrl = `${yield* TestHub.baseUrl}/upstream/${accountId}/webhooks`
+
+      const target = yield* simulator.changeOnePrice
+      const sync = yield* call(`/operator/accounts/${accountId}/sync`, { token: operator.apiKey, method: "POST" })
+      expect(sync.status).toBe(200)
+      const locations = (yield* call(`/operator/accounts/${accountId}/locations`, { token: operator.apiKey })).json
+        .data as Array<{ locationId: string; externalId: string }>
+      const location = locations.find((l) => l.externalId === target.locationExternalId)!
+      const token = (yield* TestHub.fetchHub("/oauth/token", TestHub.tokenRequest(platform))).json.access_token
+      const connection = (yield* call("/operator/connections", {
+        token: operator.apiKey,
+        body: { platformId: platform.platformId, locationIds: [location.locationId] }
+      })).json
+      const state = new URL(connection.authorizeUrl).searchParams.get("state")
+      yield* call(`/v1/connections/${connection.connectionId}/activate`, {
+        token,
+        body: { state, listings: [{ locationId: location.locationId, listingId: "c-1" }] }
+      })
+      const endpoint = (yield* call("/v1/webhook-endpoints", {
+        token,
+        body: { url: platformHooks.url, eventTypes: ["pricing.updated"] }
+      })).json
+      const pricesPath = `/v1/connections/${connection.connectionId}/locations/${location.locationId}/prices`
+      const amountOf = (body: any) => body.data.find((p: any) => p.externalId === target.priceExternalId)?.amount
+      const before = amountOf((yield* call(pricesPath, { token })).json)
+      expect(before, `the price ${target.priceExternalId}`).toBeDefined()
+
+      // A hint naming another space is refused and nothing is fetched for it.
+      const requests = yield* simulator.requests
+      const foreign = yield* simulator.sendWebhook({
+        event: "updated_resource",
+        url: `https://${SeedData.subdomains.tokyo}.cobot.me/api/resources/${SeedData.resourceIds.tokyoMeetingRoom}`,
+        deliverTo: hookUrl
+      })
+      expect(foreign.status).toBe(401)
+      expect(yield* simulator.requests).toBe(requests)
+      expect(yield* simulator.foreignReads).toBe(0)
+
+      // The plan's price changes; Cobot's unsigned hint names the account's own space. Nobody calls the
+      // sync route.
+      yield* simulator.changeOnePrice
+      const sent = yield* simulator.sendWebhook({
+        event: "updated_plan",
+        url: simulator.urls.space(target.locationExternalId),
+        deliverTo: hookUrl
+      })
+      expect(sent.status).toBe(202)
+      const delivered = yield* waitFor(() =>
+        platformHooks.received.find((r) => JSON.parse(r.body).type === "pricing.updated")
+      )
+      const headers = {
+        "webhook-id": String(delivered.headers["webhook-id"]),
+        "webhook-timestamp": String(delivered.headers["webhook-timestamp"]),
+        "webhook-signature": String(delivered.headers["webhook-signature"])
+      }
+      expect(Either.isRight(Webhook.verify({ payload: delivered.body, headers, secrets: endpoint.secret }))).toBe(true)
+      const event = JSON.parse(delivered.body)
+      expect(event.data).toMatchObject({ connectionId: connection.connectionId, locationId: location.locationId })
+      const after = amountOf((yield* call(pricesPath, { token })).json)
+      expect(after.currency).toBe(before.currency)
+      expect(Number(after.amount)).toBeGreaterThan(Number(before.amount))
+    }))
+})
