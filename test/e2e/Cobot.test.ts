@@ -6,78 +6,21 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { CobotSimulator, SeedData } from "@spacesync/adapter-cobot/testing"
-import * as DeliveryQueue from "@spacesync/core/DeliveryQueue"
-import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
-import * as OutboundGuard from "@spacesync/core/OutboundGuard"
-import * as Scheduler from "@spacesync/core/Scheduler"
 import * as Webhook from "@spacesync/core/Webhook"
-import { bundledAdapters } from "@spacesync/server/BundledAdapters"
-import { Effect, Either, Layer } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import { Effect, Either } from "effect"
 import * as TestHub from "../../packages/server/test/support/TestHub.js"
-
-/** The platform's webhook receiver on loopback; closed with the scope. */
-const receiver = Effect.gen(function*() {
-  const received: Array<{ readonly headers: Http.IncomingHttpHeaders; readonly body: string }> = []
-  const server = yield* Effect.acquireRelease(
-    Effect.async<Http.Server>((resume) => {
-      const server = Http.createServer((req, res) => {
-        let body = ""
-        req.on("data", (chunk) => (body += chunk))
-        req.on("end", () => {
-          received.push({ headers: req.headers, body })
-          res.writeHead(204)
-          res.end()
-        })
-      })
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-    }),
-    (server) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received }
-})
-
-const waitFor = <A>(get: () => A | undefined, timeoutMs = 20_000) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const value = get()
-      if (value !== undefined) return value
-      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
-    }
-    return yield* Effect.dieMessage("timed out waiting")
-  })
-
-const Background = Layer.mergeAll(
-  DeliveryWorker.layer({ pollInterval: "100 millis" }).pipe(
-    Layer.provide(Layer.mergeAll(DeliveryQueue.layer, OutboundGuard.dispatcherLayer))
-  ),
-  Scheduler.layerLoop({ tick: "100 millis" })
-)
+import * as Support from "./support/Hub.js"
 
 // Real time: the scheduler loop and the delivery workers poll on the live clock.
-layer(Layer.provideMerge(Background, TestHub.layer(bundledAdapters)), {
+layer(Support.hub, {
   timeout: "120 seconds",
   excludeTestServices: true
 })("Cobot end to end", (it) => {
   it.scoped("an unsigned Cobot hint re-syncs the account and delivers pricing.updated with the new price", () =>
     Effect.gen(function*() {
       const simulator = yield* CobotSimulator.make({ priceExternalId: (plan) => `plan-${plan.id}` })
-      const platformHooks = yield* receiver
-      const call = (path: string, init: { method?: string; token?: string; body?: unknown } = {}) =>
-        TestHub.fetchHub(path, {
-          method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-          headers: {
-            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-            ...(init.token ? { authorization: `Bearer ${init.token}` } : {})
-          },
-          ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-        })
+      const platformHooks = yield* Support.receiver
+      const call = Support.call
 
       const platform = (yield* call("/admin/platforms", {
         token: TestHub.adminToken,
@@ -137,7 +80,7 @@ layer(Layer.provideMerge(Background, TestHub.layer(bundledAdapters)), {
         deliverTo: hookUrl
       })
       expect(sent.status).toBe(202)
-      const delivered = yield* waitFor(() =>
+      const delivered = yield* Support.waitFor(() =>
         platformHooks.received.find((r) => JSON.parse(r.body).type === "pricing.updated")
       )
       const headers = {

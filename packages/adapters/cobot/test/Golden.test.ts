@@ -1,8 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
-import { expect, it } from "@effect/vitest"
-import { Adapter } from "@spacesync/adapter-kit"
-import { Chunk, Effect, Schema, Stream } from "effect"
-import * as fs from "node:fs"
+import { it } from "@effect/vitest"
+import { Golden } from "@spacesync/adapter-kit/testing"
+import { Effect, Schema } from "effect"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { CobotAdapter } from "../src/index.js"
@@ -18,17 +17,5 @@ it.scoped("the seeded space normalizes to the reviewed golden snapshots", () =>
     const simulator = yield* CobotSimulator.make()
     const adapter = yield* CobotAdapter.make
     const credentials = Schema.decodeUnknownSync(adapter.credentials)(simulator.goodCredentials)
-    const items = Chunk.toReadonlyArray(
-      yield* Stream.runCollect(adapter.snapshots.read(credentials, Adapter.ReadRequest.All()))
-    )
-    const actual = items.flatMap((item): Array<unknown> =>
-      item._tag === "Snapshot"
-        ? [{ snapshot: item.source }]
-        : item._tag === "Failed"
-        ? [{ failed: { externalId: item.externalId, reason: item.error.reason, path: item.error.path ?? null } }]
-        : []
-    )
-    const text = `${JSON.stringify(actual, null, 2)}\n`
-    if (process.env.SPACESYNC_UPDATE_GOLDEN === "1") fs.writeFileSync(golden, text)
-    expect(text).toBe(fs.readFileSync(golden, "utf8"))
+    Golden.expectFile(golden, yield* Golden.readAll(adapter, credentials))
   }).pipe(Effect.provide(FetchHttpClient.layer)))

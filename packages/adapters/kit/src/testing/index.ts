@@ -34,3 +34,10 @@ export * as LoopbackServer from "./LoopbackServer.js"
  * @since 0.1.0
  */
 export * as FixtureReplay from "./FixtureReplay.js"
+
+/**
+ * Golden files of an adapter's normalized snapshots.
+ *
+ * @since 0.1.0
+ */
+export * as Golden from "./Golden.js"
