@@ -385,17 +385,7 @@ export const results = (
         return yield* AdapterError.invalidData(["rentals", i, "id"], `rentals.${i}.id: a rental without an id`)
       }
       if (wanted !== undefined && !wanted.has(externalId)) continue
-      const result = yield* Effect.either(rental(bundle, grouped, raw))
-      out.push(
-        Either.isRight(result)
-          ? Adapter.ReadItem.Snapshot({ source: result.right })
-          : Adapter.ReadItem.Failed({
-            externalId,
-            error: result.left.externalId === externalId
-              ? result.left
-              : AdapterError.withExternalId(result.left, externalId)
-          })
-      )
+      out.push(yield* Adapter.locationResult(externalId, rental(bundle, grouped, raw)))
     }
     return out
   })

@@ -318,6 +318,21 @@ export const wholeDocument = <Credentials, Document>(options: {
   }))
 
 /**
+ * A location's result from the Effect that builds its snapshot: `Snapshot`, or `Failed` with the error
+ * about `externalId` (so one bad location does not fail the read).
+ *
+ * @since 0.1.0
+ */
+export const locationResult = <R>(
+  externalId: string,
+  source: Effect.Effect<SnapshotSource, AdapterError.AdapterError, R>
+): Effect.Effect<LocationResult, never, R> =>
+  Effect.match(source, {
+    onSuccess: (snapshot): LocationResult => ReadItem.Snapshot({ source: snapshot }),
+    onFailure: (error): LocationResult => ReadItem.Failed({ externalId, error: withExternalId(error, externalId) })
+  })
+
+/**
  * The upstream id of the location a read element is about, when it names one.
  *
  * @since 0.1.0

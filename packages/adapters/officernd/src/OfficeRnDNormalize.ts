@@ -430,17 +430,7 @@ export const results = (
         return yield* AdapterError.invalidData(["locations", i, "_id"], `locations.${i}._id: a location without an id`)
       }
       if (wanted !== undefined && !wanted.has(externalId)) continue
-      const result = yield* Effect.either(location(bundle, look, raw))
-      out.push(
-        Either.isRight(result)
-          ? Adapter.ReadItem.Snapshot({ source: result.right })
-          : Adapter.ReadItem.Failed({
-            externalId,
-            error: result.left.externalId === externalId
-              ? result.left
-              : AdapterError.withExternalId(result.left, externalId)
-          })
-      )
+      out.push(yield* Adapter.locationResult(externalId, location(bundle, look, raw)))
     }
     return out
   })
