@@ -70,7 +70,7 @@ const start = Command.make("start", { roles: rolesOption }, ({ roles }) =>
         Layer.provide(Foundation)
       )
     )
-  }).pipe(Effect.provide(Logger.json))).pipe(
+  })).pipe(
     Command.withDescription("Run the hub (API, scheduler and delivery workers; --roles to run only some)")
   )
 
