@@ -69,6 +69,11 @@ export type ReadItem = Data.TaggedEnum<{
   Failed: { readonly externalId: string | null; readonly error: AdapterError.AdapterError }
   Deleted: { readonly externalId: string }
   Checkpoint: { readonly cursor: string }
+  /**
+   * How many locations this read will yield (snapshots and failures), when the upstream says so before
+   * the end: the engine reports "read N of total" while a long read runs. Optional, at most once.
+   */
+  Total: { readonly locations: number }
 }>
 
 /**
@@ -294,7 +299,10 @@ export const wholeDocument = <Credentials, Document>(options: {
 (credentials, request) =>
   Stream.unwrap(Effect.gen(function*() {
     const entries = yield* Effect.flatMap(options.load(credentials), options.entries)
-    if (request._tag === "All") return Stream.fromIterable(entries)
+    if (request._tag === "All") {
+      const all = Chunk.fromIterable(entries)
+      return Stream.fromChunk(Chunk.prepend(all, ReadItem.Total({ locations: Chunk.size(all) })))
+    }
     const wanted = new Set(request.externalIds)
     const found = new Set<string>()
     const picked = Chunk.fromIterable(entries).pipe(Chunk.filter((entry) => {
@@ -349,6 +357,7 @@ export const externalIdOf = (item: ReadItem): string | null => {
     case "Deleted":
       return item.externalId
     case "Checkpoint":
+    case "Total":
       return null
   }
 }

@@ -98,7 +98,8 @@ export type Weekday = typeof Weekday.Type
 /** The order of days in a week, for sorting. @since 0.1.0 */
 export const weekdays: ReadonlyArray<Weekday> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-const LocalTime = Schema.String.pipe(
+/** A time of day, `"HH:MM"` (`"24:00"` for the end of the day), in the location's local time. @since 0.1.0 */
+export const LocalTime = Schema.String.pipe(
   Schema.pattern(localTimePattern, { message: () => "Expected a local time \"HH:MM\"" })
 )
 

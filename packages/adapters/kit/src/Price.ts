@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { LocationId, PriceId, ResourceId } from "./Ids.js"
 import { creditDecimalPattern, isDateOrDateTime, normalizeCredits } from "./internal/checks.js"
-import { ExternalId, Status, Text } from "./Location.js"
+import { ExternalId, LocalTime, Status, Text } from "./Location.js"
 import { Money } from "./Money.js"
 import { ResourceKind } from "./Resource.js"
 
@@ -67,7 +67,13 @@ export const PriceConditions = Schema.Struct({
   minDurationMinutes: opt(Minutes),
   maxDurationMinutes: opt(Minutes),
   validFrom: opt(DateOrDateTime),
-  validTo: opt(DateOrDateTime)
+  validTo: opt(DateOrDateTime),
+  /**
+   * The price applies to bookings within this time of day (`"HH:MM"`, the location's local time), e.g.
+   * an evening rate from `"18:00"` to `"22:00"`. A window past midnight has `fromTime` > `toTime`.
+   */
+  fromTime: opt(LocalTime),
+  toTime: opt(LocalTime)
 })
 
 /** A non-negative decimal string (credits are not money). */

@@ -13,6 +13,8 @@ const run = (stream: Stream.Stream<Adapter.ReadItem, AdapterError.AdapterError, 
       Chunk.toReadonlyArray(items).map((item) =>
         item._tag === "Failed"
           ? [item._tag, item.externalId, item.error.reason]
+          : item._tag === "Total"
+          ? [item._tag, item.locations]
           : [item._tag, Adapter.externalIdOf(item)]
       )
     )
@@ -93,9 +95,9 @@ describe("Adapter.wholeDocument", () => {
       ))
   })
 
-  it.effect("All yields every entry; Locations the named ones, and a 404 Failed for one the document lacks", () =>
+  it.effect("All yields the total, then every entry; Locations the named ones, and a 404 Failed for one the document lacks", () =>
     Effect.gen(function*() {
-      expect(yield* run(read({}, Adapter.ReadRequest.All()))).toEqual([["Snapshot", "a"], [
+      expect(yield* run(read({}, Adapter.ReadRequest.All()))).toEqual([["Total", 2], ["Snapshot", "a"], [
         "Failed",
         "b",
         "InvalidData"

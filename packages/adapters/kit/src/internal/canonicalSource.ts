@@ -200,7 +200,9 @@ export const price: Check = struct(Price.PriceSource, {
     minDurationMinutes: positiveInt,
     maxDurationMinutes: positiveInt,
     validFrom: dateOrDateTime,
-    validTo: dateOrDateTime
+    validTo: dateOrDateTime,
+    fromTime: localTime,
+    toTime: localTime
   }),
   alternatives: array(struct(Price.PriceAlternative, { amount: credits, creditUnit: text })),
   status,
