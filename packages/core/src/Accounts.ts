@@ -39,6 +39,22 @@ export interface LastSync {
   readonly error: string | null
 }
 
+/**
+ * How far a running sync has got: locations read (snapshots and failures), of `total` when the upstream
+ * said how many there are. Written every few seconds while a long read runs; gone once it finishes.
+ *
+ * @since 0.1.0
+ */
+export const SyncProgress = Schema.Struct({
+  mode: Schema.Literal("full", "changes", "targeted"),
+  read: Schema.Number,
+  total: Schema.NullOr(Schema.Number),
+  startedAt: Schema.String,
+  updatedAt: Schema.String
+})
+/** @since 0.1.0 */
+export type SyncProgress = typeof SyncProgress.Type
+
 /** @since 0.1.0 */
 export interface Account {
   readonly accountId: AccountId
@@ -53,6 +69,8 @@ export interface Account {
   readonly syncCursor: string | null
   /** When the last complete full read finished. */
   readonly lastFullSyncAt: Option.Option<DateTime.Utc>
+  /** The running sync's progress, while a long one runs. */
+  readonly progress: Option.Option<SyncProgress>
   readonly createdAt: DateTime.Utc
 }
 
@@ -126,6 +144,8 @@ export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, 
    * transaction wrap it in theirs.
    */
   readonly recordSync: (accountId: AccountId, record: SyncRecord) => Effect.Effect<void>
+  /** Records how far the running sync has got (`recordSync` clears it). */
+  readonly recordProgress: (accountId: AccountId, progress: SyncProgress) => Effect.Effect<void>
   /**
    * Claims up to `limit` accounts that are due (their poll time has come, or a sync was requested) and
    * not leased, for `owner`, for `lease`; each claim takes the pending request with it (the named
@@ -174,6 +194,7 @@ const Row = Schema.Struct({
   last_sync_error: Schema.NullOr(Schema.String),
   sync_cursor: Schema.NullOr(Schema.String),
   last_full_sync_at: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  sync_progress: Schema.NullOr(SyncProgress),
   created_at: Schema.DateTimeUtcFromDate
 })
 
@@ -197,6 +218,7 @@ const toAccount = (row: typeof Row.Type): Account => ({
     : Option.none(),
   syncCursor: row.sync_cursor,
   lastFullSyncAt: Option.fromNullable(row.last_full_sync_at),
+  progress: Option.fromNullable(row.sync_progress),
   createdAt: row.created_at
 })
 
@@ -218,7 +240,7 @@ export const make = Effect.gen(function*() {
 
   const columns = sql`account_id, operator_id, name, adapter, credentials, poll_interval_seconds, status,
     paused_reason, last_sync_outcome, last_sync_started_at, last_sync_finished_at, last_sync_duration_ms,
-    last_sync_counts, last_sync_error, sync_cursor, last_full_sync_at, created_at`
+    last_sync_counts, last_sync_error, sync_cursor, last_full_sync_at, sync_progress, created_at`
 
   const findOne = SqlSchema.findOne({
     Request: Schema.Struct({ accountId: AccountId, operatorId: Schema.NullOr(OperatorId) }),
@@ -318,7 +340,7 @@ export const make = Effect.gen(function*() {
           last_sync_error = ${r.error},
           sync_cursor = case when ${r.keepCursor} then sync_cursor else ${r.cursor} end,
           last_full_sync_at = case when ${r.fullRead} then ${r.finishedAt} else last_full_sync_at end,
-          updated_at = now()
+          sync_progress = null, updated_at = now()
           where account_id = ${r.accountId}`
   })
 
@@ -335,6 +357,21 @@ export const make = Effect.gen(function*() {
       cursor: Option.getOrNull(record.cursor),
       fullRead: record.fullRead
     }).pipe(Effect.orDie)
+
+  const writeProgress = SqlSchema.void({
+    Request: Schema.Struct({
+      accountId: AccountId,
+      progress: Schema.parseJson(SyncProgress),
+      startedAt: Schema.DateTimeUtcFromDate
+    }),
+    // A write that arrives after its run was recorded (the run's start is then the last sync's) is dropped.
+    execute: (r) =>
+      sql`update spacesync.accounts set sync_progress = ${r.progress}::jsonb where account_id = ${r.accountId}
+          and (last_sync_started_at is null or last_sync_started_at < ${r.startedAt})`
+  })
+
+  const recordProgress = (accountId: AccountId, progress: SyncProgress) =>
+    writeProgress({ accountId, progress, startedAt: DateTime.unsafeMake(progress.startedAt) }).pipe(Effect.orDie)
 
   const LeaseRequest = Schema.Struct({ accountId: AccountId, owner: Schema.String, lease: Schema.String })
   const leaseInterval = (lease: Duration.Duration) => `${Duration.toMillis(lease)} milliseconds`
@@ -448,6 +485,7 @@ export const make = Effect.gen(function*() {
     listByAdapter,
     credentials,
     recordSync,
+    recordProgress,
     claimDue,
     claim,
     renewLease,

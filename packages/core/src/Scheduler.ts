@@ -17,7 +17,7 @@ import type { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
 import { randomBytes } from "node:crypto"
 import { type AccountNotFound, Accounts } from "./Accounts.js"
-import { SyncEngine, type SyncError, type SyncOptions, type SyncReport } from "./SyncEngine.js"
+import { SyncEngine, SyncError, type SyncOptions, type SyncReport } from "./SyncEngine.js"
 
 /**
  * The account is being synced by another run and did not become free in time.
@@ -147,6 +147,14 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
 
     const syncNow = (accountId: AccountId) =>
       Effect.gen(function*() {
+        // An unknown account fails at once (it would otherwise look busy until the timeout).
+        if (Option.isNone(yield* accounts.get(accountId))) {
+          return yield* new SyncError({
+            reason: "AccountNotFound",
+            accountId,
+            message: `No account ${accountId}`
+          })
+        }
         const acquired = yield* claimOne(accountId).pipe(
           Effect.filterOrFail((claimed) => claimed),
           Effect.retry(Schedule.spaced("250 millis").pipe(Schedule.upTo(settings.busyTimeout))),

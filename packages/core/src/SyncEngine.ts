@@ -45,6 +45,7 @@ import {
   Duration,
   Effect,
   Either,
+  Fiber,
   Layer,
   Option,
   ParseResult,
@@ -123,6 +124,11 @@ export interface SyncEngineOptions {
    * A full read also runs whenever the account has no cursor or the upstream rejects it.
    */
   readonly fullSyncInterval: Duration.Duration
+  /**
+   * How often a running sync records its progress on the account and logs it (default 5 seconds); a
+   * sync that finishes sooner records none.
+   */
+  readonly progressInterval: Duration.Duration
 }
 
 /** @since 0.1.0 */
@@ -130,7 +136,8 @@ export const defaultOptions: SyncEngineOptions = {
   maxDeleteShare: 0.5,
   defaultConcurrency: 4,
   hashCacheSize: 100_000,
-  fullSyncInterval: Duration.hours(24)
+  fullSyncInterval: Duration.hours(24),
+  progressInterval: Duration.seconds(5)
 }
 
 /** @since 0.1.0 */
@@ -148,6 +155,9 @@ export const SyncEngineConfig: Config.Config<SyncEngineOptions> = Config.all({
   ),
   fullSyncInterval: Config.duration("SPACESYNC_FULL_SYNC_INTERVAL").pipe(
     Config.withDefault(defaultOptions.fullSyncInterval)
+  ),
+  progressInterval: Config.duration("SPACESYNC_SYNC_PROGRESS_INTERVAL").pipe(
+    Config.withDefault(defaultOptions.progressInterval)
   )
 })
 
@@ -400,6 +410,8 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         let unattributedFailure = false
         let upstreamDeleted = new Set<string>()
         let checkpoint: string | null = null
+        // How far the current read has got, recorded and logged every `progressInterval` by `reporter`.
+        const progress = { read: 0, total: null as number | null }
 
         const fail = (externalId: string | null, error: AdapterError) =>
           Effect.gen(function*() {
@@ -522,6 +534,11 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 upstreamDeleted.add(item.externalId)
                 continue
               }
+              if (item._tag === "Total") {
+                progress.total = item.locations
+                continue
+              }
+              progress.read++
               const step = prepare(item)
               if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)
@@ -532,6 +549,8 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           })
 
         const consume = (items: Stream.Stream<Adapter.ReadItem, AdapterError, HttpClient.HttpClient>) => {
+          progress.read = 0
+          progress.total = null
           seen = new Set()
           unattributedFailure = false
           upstreamDeleted = new Set()
@@ -551,6 +570,31 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         let mode = runOptions?.full === true && runOptions.locations === undefined
           ? "full"
           : chooseMode(account, adapter, runOptions?.locations !== undefined, startedMillis)
+
+        const reported = { read: -1, total: null as number | null }
+        const reportProgress = Effect.gen(function*() {
+          if (reported.read === progress.read && reported.total === progress.total) return
+          reported.read = progress.read
+          reported.total = progress.total
+          const now = yield* Clock.currentTimeMillis
+          yield* accounts.recordProgress(accountId, {
+            mode,
+            read: progress.read,
+            total: progress.total,
+            startedAt: DateTime.formatIso(startedAt),
+            updatedAt: new Date(now).toISOString()
+          })
+          yield* Effect.logInfo(
+            progress.total === null
+              ? `Sync progress: ${progress.read} locations read`
+              : `Sync progress: ${progress.read} of ${progress.total} locations read`
+          ).pipe(Effect.annotateLogs({ accountId, mode, read: progress.read, total: progress.total }))
+        })
+        const reporter = yield* Effect.sleep(settings.progressInterval).pipe(
+          Effect.zipRight(reportProgress),
+          Effect.forever,
+          Effect.forkScoped
+        )
         let read = yield* consume(
           mode === "targeted"
             ? adapter.snapshots.read(
@@ -578,6 +622,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           gone: ReadonlyArray<SnapshotSummary>
         ) =>
           Effect.gen(function*() {
+            yield* Fiber.interrupt(reporter)
             const finishedMillis = yield* Clock.currentTimeMillis
             const durationMillis = finishedMillis - startedMillis
             const completed = outcome !== "failed"

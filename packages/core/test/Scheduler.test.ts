@@ -220,6 +220,10 @@ describe("Scheduler", () => {
         expect(report.outcome).toBe("succeeded")
         expect(stats.maxActive).toBe(1)
         expect(stats.runs).toBe(2)
+        // An account that does not exist fails as such (it used to look busy until the 60 s timeout, past
+        // this test's own).
+        const unknown = yield* Effect.flip(scheduler.syncNow("acc_00000000000000000000000000" as Ids.AccountId))
+        expect(unknown).toMatchObject({ _tag: "SyncError", reason: "AccountNotFound" })
       }).pipe(Effect.provide(TestEngine.layer([adapter]).pipe(Layer.provide(FetchHttpClient.layer))))
     }), 30_000)
 

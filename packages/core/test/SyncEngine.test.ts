@@ -5,7 +5,7 @@ import * as Adapter from "@spacesync/adapter-kit/Adapter"
 import * as AdapterError from "@spacesync/adapter-kit/AdapterError"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
-import { Deferred, Effect, Exit, Layer, Option, Schema, Stream, TestClock } from "effect"
+import { Deferred, Effect, Exit, Fiber, FiberId, Layer, Logger, Option, Schema, Stream, TestClock } from "effect"
 import * as Accounts from "../src/Accounts.js"
 import * as EventLog from "../src/EventLog.js"
 import * as Scheduler from "../src/Scheduler.js"
@@ -73,6 +73,27 @@ const scriptedAdapter = Adapter.make({
   snapshots: { read: () => Stream.suspend(() => Stream.fromIterable(structuredClone(scripted))) }
 })
 
+/** An upstream that says it has three locations, yields one, then waits for `gate` before the other two. */
+let gate = Deferred.unsafeMake<void>(FiberId.none)
+const gatedAdapter = Adapter.make({
+  id: "gated",
+  name: "Three, with a pause after the first",
+  credentials: Schema.Struct({}),
+  check: () => Effect.void,
+  snapshots: {
+    read: () =>
+      Stream.suspend(() => {
+        const [first, ...rest] = ["G0", "G1", "G2"].map((id) =>
+          Adapter.ReadItem.Snapshot({ source: Fixtures.locationSource(id) })
+        )
+        return Stream.concat(
+          Stream.make(Adapter.ReadItem.Total({ locations: 3 }), first!),
+          Stream.fromEffect(Deferred.await(gate)).pipe(Stream.flatMap(() => Stream.fromIterable(rest)))
+        )
+      })
+  }
+})
+
 /** An upstream with a change log: its adapter reads changes since a cursor (its revision). */
 const changing = MemoryUpstream.makeUpstream()
 
@@ -81,7 +102,8 @@ const layer = TestEngine.layer([
   bulkAdapter,
   trickleAdapter,
   MemoryUpstream.adapter(changing, "incremental", { incremental: true }),
-  scriptedAdapter
+  scriptedAdapter,
+  gatedAdapter
 ], {
   fanout: Layer.succeed(EventLog.Fanout, { fanOut: (events) => Effect.sync(() => onAppend(events)) })
 }).pipe(Layer.provide(FetchHttpClient.layer))
@@ -547,6 +569,44 @@ describe("SyncEngine", () => {
         const report = yield* sync(accountId)
         expect(report.outcome).toBe("succeeded")
         expect(report.counts).toMatchObject({ listed: 2, created: 2 })
+      }))
+
+    it.effect("a long sync records and logs its progress (read of total) on the account, cleared when it ends", () =>
+      Effect.gen(function*() {
+        gate = yield* Deferred.make<void>()
+        const written = yield* Deferred.make<void>()
+        onAppend = () => Deferred.unsafeDone(written, Exit.void)
+        const accounts = yield* Accounts.Accounts
+        const { accountId } = yield* accounts.create({ name: "Gated", adapter: "gated", credentials: {} })
+        const logs: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+        const capture = Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ annotations, message }) =>
+            logs.push({
+              message: Array.isArray(message) ? message[0] : message,
+              annotations: Object.fromEntries(annotations)
+            })
+          )
+        )
+        const running = yield* Effect.fork(sync(accountId).pipe(Effect.provide(capture)))
+        yield* Deferred.await(written)
+        // Nothing is recorded before the interval: a short sync writes no progress.
+        expect((yield* accountOf(accountId)).progress).toEqual(Option.none())
+        yield* TestClock.adjust("5 seconds")
+        let progress = Option.none<Accounts.SyncProgress>()
+        for (let i = 0; i < 200 && Option.isNone(progress); i++) {
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+          progress = (yield* accountOf(accountId)).progress
+        }
+        expect(Option.getOrThrow(progress)).toMatchObject({ mode: "full", read: 1, total: 3 })
+        expect(logs).toContainEqual({
+          message: "Sync progress: 1 of 3 locations read",
+          annotations: expect.objectContaining({ accountId, read: 1, total: 3 })
+        })
+        yield* Deferred.succeed(gate, undefined)
+        const report = yield* Fiber.join(running)
+        expect(report.counts).toMatchObject({ listed: 3, created: 3 })
+        expect((yield* accountOf(accountId)).progress).toEqual(Option.none())
       }))
 
     it.effect("stores events in the log in order", () =>

@@ -3,6 +3,7 @@ import m0001 from "./0001_snapshot_store.js"
 import m0002 from "./0002_sync_and_tenancy.js"
 import m0003 from "./0003_delivery.js"
 import m0004 from "./0004_sync_cursor.js"
+import m0005 from "./0005_sync_progress.js"
 
 /** @internal Core's migrations, in order. Append only: never edit one that has shipped. */
-export const coreMigrations: ReadonlyArray<Migration> = [m0001, m0002, m0003, m0004]
+export const coreMigrations: ReadonlyArray<Migration> = [m0001, m0002, m0003, m0004, m0005]
