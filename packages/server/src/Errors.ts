@@ -142,28 +142,107 @@ const render = (response: HttpServerResponse.HttpServerResponse): HttpServerResp
 
 const problemSchema = {
   type: "object",
-  description: "RFC 9457 problem details. Validation failures add `errors`.",
+  description:
+    "RFC 9457 problem details. Validation failures add `errors`; the error's own fields stay as extension members.",
   required: ["type", "title", "status", "detail"],
   properties: {
     type: { type: "string", description: "A URI naming the kind of problem" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    detail: { type: "string" },
+    title: { type: "string", description: "The HTTP status's reason phrase" },
+    status: { type: "integer", minimum: 400, maximum: 599 },
+    detail: { type: "string", description: "What went wrong, for people" },
     _tag: { type: "string", description: "The error's tag, for clients generated from the same API definition" },
+    reason: { type: "string", description: "Why, for errors with several causes (e.g. `MigrationsPending`)" },
     errors: {
       type: "array",
+      description: "One entry per invalid field of the request",
       items: {
         type: "object",
         required: ["path", "message"],
-        properties: { path: { type: "string" }, message: { type: "string" } }
+        properties: {
+          path: { type: "string", description: "Dot-separated path of the field in the request" },
+          message: { type: "string" }
+        }
       }
     }
+  },
+  additionalProperties: true
+}
+
+const problem = (tag: string, status: number, detail: string, extra: Record<string, unknown> = {}) => ({
+  type: problemType(tag),
+  title: titles[status],
+  status,
+  detail,
+  _tag: tag,
+  ...extra
+})
+
+/** The reusable error responses (`components.responses`), by status. */
+const problemResponses: Record<
+  number,
+  { readonly name: string; readonly description: string; readonly example: unknown }
+> = {
+  400: {
+    name: "BadRequest",
+    description: "The request is malformed: `errors` names each invalid field",
+    example: problem("BadRequest", 400, "The request did not match the expected schema", {
+      errors: [{ path: "name", message: "Expected a string with a length of at least 1, actual \"\"" }]
+    })
+  },
+  401: {
+    name: "Unauthorized",
+    description: "Missing, unknown or expired credentials",
+    example: problem("Unauthorized", 401, "Invalid or expired access token")
+  },
+  403: {
+    name: "Forbidden",
+    description: "The access token lacks the scope this route needs",
+    example: problem("Forbidden", 403, "This route needs the scope \"locations:read\"")
+  },
+  404: {
+    name: "NotFound",
+    description: "Unknown, or not the caller's: the two answer alike, so no tenant learns another's ids exist",
+    example: problem("NotFound", 404, "Connection con_3x9k2m7q4w8r6t1v5z0b2n4p6s not found")
+  },
+  409: {
+    name: "Conflict",
+    description: "The request conflicts with the current state",
+    example: problem("Conflict", 409, "A sync of this account is already running")
+  },
+  413: {
+    name: "PayloadTooLarge",
+    description: "The body is larger than the route accepts (1 MB)",
+    example: problem("PayloadTooLarge", 413, "Upstream webhook bodies are limited to 1048576 bytes")
+  },
+  500: {
+    name: "InternalError",
+    description: "Unexpected failure",
+    example: { type: "about:blank", title: "Internal Server Error", status: 500, detail: "Internal Server Error" }
+  },
+  502: {
+    name: "BadGateway",
+    description: "The upstream management system failed the operation",
+    example: problem("BadGateway", 502, "The upstream system answered 503", { reason: "Unavailable" })
+  },
+  503: {
+    name: "NotReady",
+    description: "The database cannot be reached or is not fully migrated",
+    example: problem("NotReady", 503, "2 migrations pending", { reason: "MigrationsPending" })
   }
 }
 
+/** The description the framework gives its 400 for requests that fail decoding. */
+const decodeErrorDescription = "The request did not match the expected schema"
+
+const problemContent = (example: unknown) => ({
+  "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" }, example }
+})
+
 /**
- * Describes error responses in the OpenAPI document as they are sent: `application/problem+json`
- * (except the OAuth token endpoint, whose errors follow RFC 6749).
+ * Describes error responses in the OpenAPI document as they are sent: `application/problem+json` with an
+ * example (except the OAuth token endpoint, whose errors follow RFC 6749). A response an endpoint did not
+ * describe itself refers to the shared one in `components.responses`. The framework's 400 for requests
+ * that fail decoding is left out of operations that take no input, where it cannot occur.
  *
  * @since 0.1.0
  */
@@ -171,27 +250,35 @@ export const problemOpenApi = (spec: Record<string, any>): Record<string, any> =
   spec.components ??= {}
   spec.components.schemas ??= {}
   spec.components.schemas.Problem = problemSchema
+  spec.components.responses ??= {}
+  const shared = (status: number) => {
+    const { description, example, name } = problemResponses[status]!
+    spec.components.responses[name] ??= { description, content: problemContent(example) }
+    return { $ref: `#/components/responses/${name}` }
+  }
   for (const [path, item] of Object.entries<Record<string, any>>(spec.paths ?? {})) {
     for (const operation of Object.values<any>(item)) {
       if (operation === null || typeof operation !== "object" || operation.responses === undefined) continue
       if (path === "/oauth/token") {
-        const oauth = operation.responses["400"]?.content
-        operation.responses["401"] = { description: "invalid_client", content: oauth }
-        operation.responses["429"] = {
-          description: "Rate-limited per client and per address; see `Retry-After`",
-          content: oauth,
-          headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } }
-        }
+        // Its own errors follow RFC 6749 (documented by the endpoint); an unexpected failure is a problem.
+        operation.responses["500"] ??= shared(500)
         continue
       }
+      const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined
+      if (!takesInput) delete operation.responses["400"]
+      operation.responses["500"] ??= { description: "Error" }
       for (const [code, response] of Object.entries<any>(operation.responses)) {
-        if (Number(code) >= 400) {
-          response.content = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } }
+        const status = Number(code)
+        if (status < 400) continue
+        // The framework names an error response after its schema (`NotFound`), "Error", or the decoding
+        // error's description; an endpoint that says more writes a sentence of its own.
+        const described = typeof response.description === "string" && /\s/.test(response.description) &&
+          response.description !== decodeErrorDescription
+        if (!described && problemResponses[status] !== undefined) {
+          operation.responses[code] = shared(status)
+        } else {
+          response.content = problemContent(problemResponses[status]?.example ?? problem("Error", status, "Error"))
         }
-      }
-      operation.responses["500"] ??= {
-        description: "Unexpected failure",
-        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } }
       }
     }
   }

@@ -27,6 +27,20 @@ export { HttpUrl } from "@spacesync/adapter-kit/HttpUrl"
 /** @since 0.1.0 */
 export const Timestamp = Schema.DateTimeUtc
 
+/**
+ * An integer query parameter between `min` and `max`. On the wire it is the parameter's text, which the
+ * schema decodes; the OpenAPI document gives its meaning instead: an integer with its bounds.
+ *
+ * @since 0.1.0
+ */
+export const IntegerParam = (min: number, max: number, description: string) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max)).annotations({
+    jsonSchema: { type: "integer", minimum: min, maximum: max, description }
+  })
+
+/** A count or a version: a whole number. @since 0.1.0 */
+export const Count = Schema.Int.pipe(Schema.nonNegative())
+
 /** @since 0.1.0 */
 export const PlatformView = Schema.Struct({
   platformId: PlatformId,
@@ -47,7 +61,7 @@ export const AccountView = Schema.Struct({
   accountId: AccountId,
   name: Schema.String,
   adapter: Schema.String,
-  pollIntervalSeconds: Schema.Number,
+  pollIntervalSeconds: Schema.Int,
   status: Schema.Literal("active", "paused"),
   pausedReason: Schema.NullOr(Schema.String),
   webhookUrl: Schema.String,
@@ -55,10 +69,20 @@ export const AccountView = Schema.Struct({
     outcome: Accounts.SyncOutcome,
     startedAt: Timestamp,
     finishedAt: Timestamp,
-    durationMillis: Schema.Number,
+    durationMillis: Count,
     counts: SyncCounts,
     error: Schema.NullOr(Schema.String)
   })),
+  progress: Schema.NullOr(Schema.Struct({
+    mode: Schema.Literal("full", "changes", "targeted"),
+    read: Count,
+    total: Schema.NullOr(Count),
+    startedAt: Timestamp,
+    updatedAt: Timestamp
+  })).annotations({
+    description:
+      "While a long sync runs: the locations read so far, of `total` when the upstream said how many (updated every few seconds; `null` otherwise)"
+  }),
   createdAt: Timestamp
 })
 

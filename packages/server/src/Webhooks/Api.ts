@@ -4,10 +4,18 @@ import * as WebhookEndpoints from "@spacesync/core/WebhookEndpoints"
 import { Schema } from "effect"
 import { PlatformAuth } from "../Auth.js"
 import { Forbidden } from "../Errors.js"
-import { Body, List } from "../Schemas.js"
+import * as Examples from "../Examples.js"
+import { operation, type OperationDoc } from "../OpenApiDocument.js"
+import { Body, Count, IntegerParam, List } from "../Schemas.js"
 
 const endpointPath = Schema.Struct({ endpointId: Schema.String })
 const EventTypes = Schema.NullOr(Schema.Array(EventLog.EventType))
+
+const endpointParameters = { endpointId: "The endpoint's id (`ep_…`)" }
+const deliveryParameters = { deliveryId: "The delivery's id (`dlv_…`)" }
+
+/** Every route of the group needs `webhooks:manage`. */
+const documented = (doc: Omit<OperationDoc, "scopes">) => operation({ ...doc, scopes: [["webhooks:manage"]] })
 
 export const CreatedEndpoint = Schema.Struct({
   ...WebhookEndpoints.Endpoint.fields,
@@ -24,15 +32,41 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
       }))
       .addSuccess(CreatedEndpoint, { status: 201 })
       .addError(WebhookEndpoints.InvalidEndpoint)
-      .annotate(
-        OpenApi.Description,
-        "Registers a webhook endpoint. No `eventTypes` means all. The URL must be http(s); loopback, private, link-local and metadata addresses are refused (checked again at every connection)."
-      )
+      .annotateContext(documented({
+        summary: "Register a webhook endpoint",
+        description:
+          "Registers a URL the hub POSTs events to (see `webhooks`). No `eventTypes` means all. The URL must be http(s); loopback, private, link-local and metadata addresses are refused (checked again at every connection). The answer carries the signing secret, `whsec_` + base64 of 32 random bytes, shown only here.",
+        request: {
+          url: Examples.endpoint.url,
+          eventTypes: Examples.endpoint.eventTypes,
+          description: Examples.endpoint.description
+        },
+        responses: {
+          201: {
+            description: "The endpoint, with its signing secret",
+            example: { ...Examples.endpoint, secret: Examples.secret }
+          },
+          400: { description: "A URL that is not http(s), or that resolves to a refused address" }
+        }
+      }))
   )
-  .add(HttpApiEndpoint.get("listEndpoints", "/v1/webhook-endpoints").addSuccess(List(WebhookEndpoints.Endpoint)))
+  .add(
+    HttpApiEndpoint.get("listEndpoints", "/v1/webhook-endpoints").addSuccess(List(WebhookEndpoints.Endpoint))
+      .annotateContext(documented({
+        summary: "List webhook endpoints",
+        description: "The platform's webhook endpoints, oldest first, without their secrets.",
+        responses: { 200: { description: "The endpoints", example: { data: [Examples.endpoint] } } }
+      }))
+  )
   .add(
     HttpApiEndpoint.get("getEndpoint", "/v1/webhook-endpoints/:endpointId").setPath(endpointPath)
       .addSuccess(WebhookEndpoints.Endpoint).addError(WebhookEndpoints.EndpointNotFound)
+      .annotateContext(documented({
+        summary: "Get a webhook endpoint",
+        description: "One webhook endpoint of the platform; `status` says whether it is disabled, and why.",
+        parameters: endpointParameters,
+        responses: { 200: { description: "The endpoint", example: Examples.endpoint } }
+      }))
   )
   .add(
     HttpApiEndpoint.patch("updateEndpoint", "/v1/webhook-endpoints/:endpointId").setPath(endpointPath)
@@ -45,50 +79,117 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
       .addSuccess(WebhookEndpoints.Endpoint)
       .addError(WebhookEndpoints.EndpointNotFound)
       .addError(WebhookEndpoints.InvalidEndpoint)
-      .annotate(OpenApi.Description, "Partial update. `enabled: true` re-enables an endpoint that was disabled.")
+      .annotateContext(documented({
+        summary: "Update a webhook endpoint",
+        description:
+          "Partial update: only the fields sent change. `enabled: true` re-enables an endpoint that was disabled (after a 410, or five days without a success); `enabled: false` disables it (queued deliveries fail, recoverable later). `eventTypes: null` subscribes it to every type.",
+        parameters: endpointParameters,
+        request: { eventTypes: null, enabled: true },
+        responses: {
+          200: { description: "The updated endpoint", example: { ...Examples.endpoint, eventTypes: null } },
+          400: { description: "A URL that is not http(s), or that resolves to a refused address" }
+        }
+      }))
   )
   .add(
     HttpApiEndpoint.del("deleteEndpoint", "/v1/webhook-endpoints/:endpointId").setPath(endpointPath)
       .addSuccess(HttpApiSchema.NoContent).addError(WebhookEndpoints.EndpointNotFound)
+      .annotateContext(documented({
+        summary: "Delete a webhook endpoint",
+        description: "Deletes the endpoint with its deliveries and their attempts; nothing more is sent to it.",
+        parameters: endpointParameters,
+        responses: { 204: { description: "Deleted" } }
+      }))
   )
   .add(
     HttpApiEndpoint.post("rotateSecret", "/v1/webhook-endpoints/:endpointId/rotate-secret").setPath(endpointPath)
       .addSuccess(Schema.Struct({ secret: Schema.String })).addError(WebhookEndpoints.EndpointNotFound)
-      .annotate(OpenApi.Description, "A new secret; the previous one keeps signing alongside it for 24 hours.")
+      .annotateContext(documented({
+        summary: "Rotate the signing secret",
+        description:
+          "Issues a new signing secret. The previous one keeps signing alongside it for 24 hours (`webhook-signature` then carries one signature per secret), so the receiver can switch without losing events.",
+        parameters: endpointParameters,
+        responses: {
+          200: {
+            description: "The new secret, shown only here",
+            example: { secret: "whsec_Jz0Y4pN7sQ2vX9bE6hK3mR8tW1cF5gL0aD4uI7oP2yS=" }
+          }
+        }
+      }))
   )
   .add(
     HttpApiEndpoint.get("listDeliveries", "/v1/webhook-endpoints/:endpointId/deliveries").setPath(endpointPath)
       .setUrlParams(Schema.Struct({
         status: Schema.optional(WebhookEndpoints.DeliveryStatus),
         before: Schema.optional(Schema.DateTimeUtc),
-        limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 500)))
+        limit: Schema.optional(IntegerParam(1, 500, "How many deliveries to return at most"))
       }))
       .addSuccess(List(WebhookEndpoints.Delivery))
       .addError(WebhookEndpoints.EndpointNotFound)
-      .annotate(
-        OpenApi.Description,
-        "Deliveries with their attempt log (attempt, trigger, URL, status code, duration, 4 KB response excerpt, error class, next attempt), newest first."
-      )
+      .annotateContext(documented({
+        summary: "List deliveries",
+        description:
+          "The endpoint's deliveries with their attempt log (attempt, trigger, URL, status code, duration, 4 KB response excerpt, error class, next attempt), newest first.",
+        parameters: {
+          ...endpointParameters,
+          status: "Only deliveries in this state",
+          before: "Only deliveries created before this instant (to page back: the `createdAt` of the last one seen)"
+        },
+        responses: { 200: { description: "The deliveries", example: { data: [Examples.delivery] } } }
+      }))
   )
   .add(
     HttpApiEndpoint.post("recover", "/v1/webhook-endpoints/:endpointId/recover").setPath(endpointPath)
       .setPayload(Body({ since: Schema.DateTimeUtc }))
-      .addSuccess(Schema.Struct({ requeued: Schema.Number }))
+      .addSuccess(Schema.Struct({ requeued: Count }))
       .addError(WebhookEndpoints.EndpointNotFound)
-      .annotate(OpenApi.Description, "Re-queues every failed delivery of the endpoint since `since`.")
+      .annotateContext(documented({
+        summary: "Recover failed deliveries",
+        description:
+          "Re-queues every failed delivery of the endpoint created at or after `since` (after the receiver was down for longer than the retries last) and answers how many.",
+        parameters: endpointParameters,
+        request: { since: "2026-11-21T00:00:00.000Z" },
+        responses: { 200: { description: "How many deliveries were re-queued", example: { requeued: 14 } } }
+      }))
   )
   .add(
     HttpApiEndpoint.get("getDelivery", "/v1/deliveries/:deliveryId")
       .setPath(Schema.Struct({ deliveryId: Schema.String }))
       .addSuccess(WebhookEndpoints.Delivery).addError(WebhookEndpoints.DeliveryNotFound)
+      .annotateContext(documented({
+        summary: "Get a delivery",
+        description: "One delivery of an event to an endpoint, with its attempt log.",
+        parameters: deliveryParameters,
+        responses: { 200: { description: "The delivery", example: Examples.delivery } }
+      }))
   )
   .add(
     HttpApiEndpoint.post("resend", "/v1/deliveries/:deliveryId/resend")
       .setPath(Schema.Struct({ deliveryId: Schema.String }))
       .addSuccess(WebhookEndpoints.Delivery).addError(WebhookEndpoints.DeliveryNotFound)
+      .annotateContext(documented({
+        summary: "Resend a delivery",
+        description:
+          "Sends the delivery again now: a finished one gets one more attempt (trigger `manual`); a pending one waiting for a retry is moved to now.",
+        parameters: deliveryParameters,
+        responses: {
+          200: {
+            description: "The delivery, queued again",
+            example: {
+              ...Examples.delivery,
+              status: "pending",
+              nextAttemptAt: "2026-11-22T11:00:00.000Z",
+              finishedAt: null
+            }
+          }
+        }
+      }))
   )
   .addError(Forbidden)
   .middleware(PlatformAuth)
   .annotate(OpenApi.Title, "Webhook endpoints")
-  .annotate(OpenApi.Description, "Scope `webhooks:manage`.")
+  .annotate(
+    OpenApi.Description,
+    "Where the hub sends a platform's events, and the log of every delivery. Every route needs the scope `webhooks:manage`."
+  )
 {}
