@@ -1,14 +1,15 @@
 /**
  * The `spacesync` command line: `start` (API, scheduler and delivery workers; `--roles` to run only some),
- * `migrate`, and `admin create-platform` / `admin create-operator` to bootstrap without curl.
+ * `migrate`, `sync --account` (one account now, with progress in the logs), and `admin create-platform` / `admin create-operator` to bootstrap without curl.
  *
  * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
+import { AccountId } from "@spacesync/adapter-kit/Ids"
 import { Database, Migrations, Operators, Platforms } from "@spacesync/core"
 import * as DeliveryWorker from "@spacesync/core/DeliveryWorker"
 import * as Scheduler from "@spacesync/core/Scheduler"
-import { Console, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { Console, Effect, Layer, Logger, LogLevel, Option, Redacted, Schema } from "effect"
 import * as AdminToken from "./AdminToken.js"
 import { SecretBoxLive } from "./Bootstrap.js"
 import { bundledAdapters } from "./BundledAdapters.js"
@@ -82,6 +83,40 @@ const migrate = Command.make("migrate", {}, () =>
 
 const quiet = Logger.minimumLogLevel(LogLevel.Warning)
 
+const sync = Command.make("sync", {
+  account: Options.text("account").pipe(Options.withDescription("The account to sync (acc_…)"))
+}, ({ account }) =>
+  Effect.gen(function*() {
+    const accountId = yield* Schema.decodeUnknown(AccountId)(account).pipe(
+      Effect.mapError(() => new Error(`--account takes an account id (acc_…), got "${account}"`))
+    )
+    const scheduler = yield* Scheduler.Scheduler
+    yield* Effect.logInfo(`Syncing ${accountId}`)
+    const report = yield* scheduler.syncNow(accountId).pipe(
+      Effect.mapError((error) => new Error(error.message))
+    )
+    yield* Console.log(JSON.stringify(
+      {
+        accountId: report.accountId,
+        outcome: report.outcome,
+        mode: report.mode,
+        durationMillis: report.durationMillis,
+        counts: report.counts,
+        events: report.events.length,
+        errors: report.errors
+      },
+      null,
+      2
+    ))
+  }).pipe(
+    Effect.provide(Hub.coreServices(bundledAdapters)),
+    Effect.provide(Foundation)
+  )).pipe(
+    Command.withDescription(
+      "Sync one account now (a full read), logging its progress, and print the report; waits for a run of it already in progress"
+    )
+  )
+
 const createPlatform = Command.make("create-platform", {
   name: Options.text("name").pipe(Options.withDescription("The platform's name")),
   authorizationUrl: Options.text("authorization-url").pipe(
@@ -125,7 +160,7 @@ const admin = Command.make("admin").pipe(
 
 /** @since 0.1.0 */
 export const command = Command.make("spacesync").pipe(
-  Command.withSubcommands([start, migrate, admin]),
+  Command.withSubcommands([start, migrate, sync, admin]),
   Command.withDescription("spacesync hub")
 )
 

@@ -2,7 +2,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
 import { Accounts, Connections, Scheduler } from "@spacesync/core"
-import { Effect, Option, Schema } from "effect"
+import { DateTime, Effect, Option, Schema } from "effect"
 import { Api } from "../Api.js"
 import { CurrentOperator } from "../Auth.js"
 import { BadGateway, BadRequest, Conflict, NotFound, notFound } from "../Errors.js"
@@ -43,6 +43,14 @@ export const HttpOperatorLive = HttpApiBuilder.group(Api, "operator", (handlers)
       pausedReason: account.pausedReason,
       webhookUrl: webhookUrl(account.accountId),
       lastSync: Option.getOrNull(account.lastSync),
+      progress: Option.match(account.progress, {
+        onNone: () => null,
+        onSome: (p) => ({
+          ...p,
+          startedAt: DateTime.unsafeMake(p.startedAt),
+          updatedAt: DateTime.unsafeMake(p.updatedAt)
+        })
+      }),
       createdAt: account.createdAt
     })
     // The operator's own account, or 404 (never 403: ids of other tenants do not leak).
