@@ -1,0 +1,21 @@
+import { FetchHttpClient } from "@effect/platform"
+import { it } from "@effect/vitest"
+import { Golden } from "@spacesync/adapter-kit/testing"
+import { Effect, Schema } from "effect"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { OptixAdapter } from "../src/index.js"
+import { OptixSimulator } from "../src/testing/index.js"
+
+// The normalized snapshots of the seeded organization, reviewed by hand once and compared exactly from
+// then on. After a deliberate change of the mapping, regenerate with SPACESYNC_UPDATE_GOLDEN=1 and review
+// the diff.
+const golden = path.join(path.dirname(fileURLToPath(import.meta.url)), "golden", "optix-seed.json")
+
+it.scoped("the seeded organization normalizes to the reviewed golden snapshots", () =>
+  Effect.gen(function*() {
+    const simulator = yield* OptixSimulator.make()
+    const adapter = yield* OptixAdapter.make
+    const credentials = Schema.decodeUnknownSync(adapter.credentials)(simulator.goodCredentials)
+    Golden.expectFile(golden, yield* Golden.readAll(adapter, credentials))
+  }).pipe(Effect.provide(FetchHttpClient.layer)))
