@@ -353,10 +353,36 @@ describe("hub API", () => {
           detail: "Unknown resources in the map",
           errors: [{ path: "res_notmine", message: `Not a resource of location ${w.locations[0].locationId}` }]
         })
-        // The refused map left the stored one.
+        // Keys that are not resource ids at all, and bodies that are not a JSON object, are refused too.
+        const notIds = yield* TestHub.fetchHub(
+          `${base}/resource-map`,
+          json({ "room 3": "x", [room]: "r" }, w.token, "PUT")
+        )
+        expect(notIds.status).toBe(400)
+        expect(notIds.json.errors).toContainEqual({ path: "room 3", message: expect.stringContaining("resource id") })
+        for (
+          const init of [
+            { body: "not json", type: "application/json" },
+            { body: "room=3", type: "application/x-www-form-urlencoded" },
+            { body: "[1]", type: "application/json" }
+          ]
+        ) {
+          const refused = yield* TestHub.fetchHub(`${base}/resource-map`, {
+            method: "PUT",
+            headers: { authorization: `Bearer ${w.token}`, "content-type": init.type },
+            body: init.body
+          })
+          expect(refused.status, init.body).toBeGreaterThanOrEqual(400)
+          expect(refused.status, init.body).toBeLessThan(500)
+        }
+        // The refused maps left the stored one.
         expect((yield* TestHub.fetchHub(`${base}/resources`, auth(w.token))).headers.get("etag")).toBe(
           mapped.headers.get("etag")
-        ) // An upstream change raises the version and changes the ETag.
+        )
+        expect(
+          (yield* TestHub.fetchHub(`${base}/resources`, auth(w.token))).json.data.find((r: any) => r.id === room)
+            .listingResourceId
+        ).toBe("room-3") // An upstream change raises the version and changes the ETag.
         ;(upstream.locations.get("L0") as any).location.name = "Renamed"
         yield* TestHub.fetchHub(`/operator/accounts/${w.account.accountId}/sync`, auth(w.operator.apiKey, "POST"))
         const changed = yield* TestHub.fetchHub(base, {

@@ -9,6 +9,27 @@ import * as Examples from "../Examples.js"
 import { etagHeader, operation, type ResponseDoc } from "../OpenApiDocument.js"
 import { Body, ConnectionLocation, Count, IntegerParam, List, Timestamp } from "../Schemas.js"
 
+/**
+ * A resource map: hub resource ids to the platform's own ids. A key that is not a resource id is an error
+ * naming it (a plain `Record` keyed by `ResourceId` would drop it silently, and an all-invalid map would
+ * replace the stored one with nothing).
+ */
+const isResourceId = Schema.is(ResourceId)
+const ResourceMap = Schema.Record({ key: Schema.String, value: Schema.String.pipe(Schema.minLength(1)) }).pipe(
+  Schema.filter((map) =>
+    Object.keys(map).filter((key) => !isResourceId(key)).map((key) => ({
+      path: [key],
+      message: `Not a resource id (res_…): ${JSON.stringify(key)}`
+    }))
+  ),
+  Schema.annotations({
+    jsonSchema: {
+      type: "object",
+      propertyNames: { pattern: "^res_[0-9a-z]{1,64}$" },
+      additionalProperties: { type: "string", minLength: 1 }
+    }
+  })
+)
 const connectionPath = Schema.Struct({ connectionId: ConnectionId })
 const locationPath = Schema.Struct({ connectionId: ConnectionId, locationId: LocationId })
 const conditional = Schema.Struct({ "if-none-match": Schema.optional(Schema.String) })
@@ -130,7 +151,7 @@ export class PlatformApi extends HttpApiGroup.make("platform")
   .add(
     HttpApiEndpoint.put("putResourceMap", "/v1/connections/:connectionId/locations/:locationId/resource-map")
       .setPath(locationPath)
-      .setPayload(Schema.Record({ key: ResourceId, value: Schema.String.pipe(Schema.minLength(1)) }))
+      .setPayload(ResourceMap)
       .addSuccess(Schema.Record({ key: Schema.String, value: Schema.String }))
       .addError(NotFound)
       .addError(BadRequest)
