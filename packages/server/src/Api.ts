@@ -11,6 +11,7 @@ import { OAuthApi } from "./OAuth/Api.js"
 import { document } from "./OpenApiDocument.js"
 import { OperatorApi } from "./Operator/Api.js"
 import { PlatformApi } from "./Platform/Api.js"
+import { links } from "./PlatformDocs.js"
 import { UpstreamApi } from "./Upstream/Api.js"
 import { WebhooksApi } from "./Webhooks/Api.js"
 
@@ -35,7 +36,11 @@ export class Api extends HttpApi.make("spacesync")
       "- Every error response is `application/problem+json` (RFC 9457): `{type, title, status, detail}`, plus `errors: [{path, message}]` for validation failures. The token endpoint's errors follow RFC 6749 instead.",
       "- Unknown or foreign ids answer 404, never 403, so that no tenant learns another's ids exist.",
       "- Money is never a float: `{amount: decimal string at the currency's minor unit, currency: ISO 4217}`.",
-      "- Platforms learn of changes from signed webhooks (see `webhooks`) or the events feed, then read the data routes, which answer with an `ETag` and honour `If-None-Match`."
+      "- Platforms learn of changes from signed webhooks (see `webhooks`) or the events feed, then read the data routes, which answer with an `ETag` and honour `If-None-Match`.",
+      "",
+      "**Guides for platform developers** (served by this hub):",
+      "",
+      links
     ].join("\n")
   )
   .annotate(OpenApi.Version, "0.1.0")

@@ -21,6 +21,7 @@ import { MetricsLive, observe } from "./Metrics.js"
 import { HttpOAuthLive } from "./OAuth/Http.js"
 import { HttpOperatorLive } from "./Operator/Http.js"
 import { HttpPlatformLive } from "./Platform/Http.js"
+import { PlatformDocsLive } from "./PlatformDocs.js"
 import * as RateLimits from "./RateLimits.js"
 import { HttpUpstreamLive } from "./Upstream/Http.js"
 import { HttpWebhooksLive } from "./Webhooks/Http.js"
@@ -54,7 +55,8 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
 export const DocsLive = Layer.mergeAll(
   HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" }),
   HttpApiScalar.layer({ path: "/docs" }),
-  MetricsLive
+  MetricsLive,
+  PlatformDocsLive
 )
 
 /**

@@ -570,6 +570,22 @@ describe("hub API", () => {
         expect(docs.text.includes("<script>")).toBe(true)
         expect(/<script[^>]*\ssrc=/.test(docs.text)).toBe(false)
         expect(docs.text.length).toBeGreaterThan(100_000)
+        // The introduction links the platform developers' guides, which the hub serves as Markdown.
+        const guides = [...String(spec.json.info.description).matchAll(/\]\((\/docs\/platforms\/[a-z-]+\.md)\)/g)]
+          .map((m) => m[1]!)
+        expect(guides).toEqual(expect.arrayContaining(["/docs/platforms/webhooks.md", "/docs/platforms/events.md"]))
+        for (const path of guides) {
+          const guide = yield* TestHub.fetchHub(path)
+          expect(guide.status, path).toBe(200)
+          expect(guide.headers.get("content-type")).toBe("text/markdown; charset=utf-8")
+          expect(guide.text).toMatch(/^# /)
+        }
+        expect((yield* TestHub.fetchHub("/docs/platforms")).text).toContain("# spacesync for platform developers")
+        for (const path of ["/docs/platforms/nope.md", "/docs/platforms/..%2F..%2Fpackage.json"]) {
+          const missing = yield* TestHub.fetchHub(path)
+          expect(missing.status, path).toBe(404)
+          expect(missing.headers.get("content-type")).toBe("application/problem+json")
+        }
         const metrics = yield* TestHub.fetchHub("/metrics")
         expect(metrics.headers.get("content-type")).toContain("text/plain")
         expect(metrics.text).toContain("spacesync_http_requests_total")
