@@ -164,7 +164,10 @@ export class Connections extends Context.Tag("@spacesync/core/Connections")<Conn
   readonly listForOperator: (operatorId: Ids.OperatorId) => Effect.Effect<ReadonlyArray<Connection>>
   /** The platform's connections: active and revoked ones (pending ones are not yet authorized). */
   readonly listForPlatform: (platformId: Ids.PlatformId) => Effect.Effect<ReadonlyArray<Connection>>
-  /** One of the platform's active or revoked connections. */
+  /**
+   * One of the platform's connections, pending ones included: the platform reads a pending connection's
+   * locations to let its user pick a listing for each before activating it (it is not listed, though).
+   */
   readonly getForPlatform: (
     platformId: Ids.PlatformId,
     connectionId: Ids.ConnectionId
@@ -278,7 +281,7 @@ export const make = (options: Options = {}) =>
       Request: Schema.Struct({ platformId: Ids.PlatformId, connectionId: Ids.ConnectionId }),
       Result: ConnectionRow,
       execute: (r) =>
-        select(sql`c.connection_id = ${r.connectionId} and c.platform_id = ${r.platformId} and c.status <> 'pending'`)
+        select(sql`c.connection_id = ${r.connectionId} and c.platform_id = ${r.platformId}`)
     }))
 
     // Creating: the platform row is locked (not against foreign keys to it) so that two creates for one

@@ -175,8 +175,14 @@ export class WebhookEndpoints extends Context.Tag("@spacesync/core/WebhookEndpoi
     endpointId: string,
     options?: {
       readonly status?: DeliveryStatus | undefined
-      /** Only deliveries created before this time (for paging). */
+      /** Only deliveries created before this time. */
       readonly before?: DateTime.Utc | undefined
+      /**
+       * Only deliveries after this one in the listing's order (newest first): the `id` of the last delivery of
+       * the previous page. Pages on (created time, id), so deliveries created together are neither skipped
+       * nor repeated.
+       */
+      readonly cursor?: string | undefined
       /** 1..500, default 50. */
       readonly limit?: number | undefined
     }
@@ -466,6 +472,7 @@ export const make = (options: Options = {}) =>
         endpointId: Schema.String,
         status: Schema.NullOr(DeliveryStatus),
         before: Schema.NullOr(Schema.DateFromSelf),
+        cursor: Schema.NullOr(Schema.String),
         limit: Schema.Number
       }),
       Result: DeliveryRow,
@@ -474,6 +481,13 @@ export const make = (options: Options = {}) =>
           where d.endpoint_id = ${r.endpointId} and d.platform_id = ${r.platformId}
             and (${r.status}::text is null or d.status = ${r.status})
             and (${r.before}::timestamptz is null or d.created_at < ${r.before})
+            and (${r.cursor}::text is null or (d.created_at, d.delivery_id) < (
+              select c.created_at, c.delivery_id from (
+                select created_at, delivery_id, endpoint_id from spacesync.webhook_deliveries
+                union all
+                select created_at, delivery_id, endpoint_id from spacesync.webhook_delivery_log
+              ) c
+              where c.delivery_id = ${r.cursor} and c.endpoint_id = ${r.endpointId} limit 1))
           order by d.created_at desc, d.delivery_id desc
           limit ${r.limit}`
     }))
@@ -565,6 +579,7 @@ export const make = (options: Options = {}) =>
       options: {
         readonly status?: DeliveryStatus | undefined
         readonly before?: DateTime.Utc | undefined
+        readonly cursor?: string | undefined
         readonly limit?: number | undefined
       } = {}
     ) =>
@@ -575,6 +590,7 @@ export const make = (options: Options = {}) =>
           endpointId,
           status: options.status ?? null,
           before: options.before === undefined ? null : new Date(options.before.epochMillis),
+          cursor: options.cursor ?? null,
           limit: Math.min(500, Math.max(1, Math.floor(options.limit ?? 50)))
         })
         return yield* withAttempts(rows)

@@ -161,13 +161,13 @@ describe("Connections", () => {
           status: "pending",
           state_hash: sha256Hex(state)
         })
-        // Pending connections are the operator's to see, not the platform's.
+        // Pending connections are listed to the operator, not to the platform.
         expect((yield* connections.listForOperator(owner.operatorId)).map((c) => c.connectionId)).toEqual([
           connection.connectionId
         ])
         expect(yield* connections.listForPlatform(platform.platformId)).toEqual([])
-        expect(yield* failure(connections.getForPlatform(platform.platformId, connection.connectionId)))
-          .toBeInstanceOf(Connections.ConnectionNotFound)
+        // The platform reads a pending connection it is sent to (to let its user map the locations), by id only.
+        expect((yield* connections.getForPlatform(platform.platformId, connection.connectionId)).status).toBe("pending")
 
         // One pending or active connection per location and platform.
         const twice = yield* failure(

@@ -232,10 +232,20 @@ describe("hub API", () => {
         expect(url.searchParams.get("connection_id")).toBe(created.json.connectionId)
         const state = url.searchParams.get("state")!
         const path = `/v1/connections/${created.json.connectionId}/activate`
-        // Not visible to the platform while pending.
-        expect((yield* TestHub.fetchHub(`/v1/connections/${created.json.connectionId}`, auth(w.token))).status).toBe(
-          404
-        )
+        // While pending, the platform can read it by id (to let its user map the locations), but it is not
+        // listed and its data routes answer 404.
+        const pending = yield* TestHub.fetchHub(`/v1/connections/${created.json.connectionId}`, auth(w.token))
+        expect(pending.json).toMatchObject({
+          status: "pending",
+          locations: [{ locationId: w.locations[0].locationId }]
+        })
+        expect((yield* TestHub.fetchHub("/v1/connections", auth(w.token))).json.data).toEqual([])
+        expect(
+          (yield* TestHub.fetchHub(
+            `/v1/connections/${created.json.connectionId}/locations/${w.locations[0].locationId}`,
+            auth(w.token)
+          )).status
+        ).toBe(404)
         const wrong = yield* TestHub.fetchHub(path, json({ state: "st_wrong", listings: [] }, w.token))
         expect(wrong.status).toBe(400)
         expect(wrong.headers.get("content-type")).toBe("application/problem+json")
@@ -503,7 +513,7 @@ describe("hub API", () => {
           `/v1/webhook-endpoints/${id}/deliveries?status=failed`,
           auth(w.token)
         )
-        expect(deliveries.json).toEqual({ data: [] })
+        expect(deliveries.json).toEqual({ data: [], next: null })
         const badStatus = yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}/deliveries?status=nope`, auth(w.token))
         expect(badStatus.status).toBe(400)
         const recovered = yield* TestHub.fetchHub(
@@ -546,6 +556,54 @@ describe("hub API", () => {
         expect((yield* TestHub.fetchHub("/v1/webhook-endpoints", auth(other.token))).json.data).toEqual([])
         expect((yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}`, auth(w.token, "DELETE"))).status).toBe(204)
         expect((yield* TestHub.fetchHub(`/v1/webhook-endpoints/${id}`, auth(w.token))).status).toBe(404)
+      }))
+
+    it.effect("deliveries created together page one by one with the cursor, none skipped or repeated", () =>
+      Effect.gen(function*() {
+        const w = yield* world
+        const endpoint =
+          (yield* TestHub.fetchHub("/v1/webhook-endpoints", json({ url: "https://hooks.example/p" }, w.token)))
+            .json
+        // One activation of two locations: connection.activated and two location.created, in one transaction,
+        // so their deliveries share one creation time.
+        const created = (yield* TestHub.fetchHub(
+          "/operator/connections",
+          json({
+            platformId: w.platform.platformId,
+            locationIds: [w.locations[0].locationId, w.locations[1].locationId]
+          }, w.operator.apiKey)
+        )).json
+        yield* TestHub.fetchHub(
+          `/v1/connections/${created.connectionId}/activate`,
+          json({
+            state: new URL(created.authorizeUrl).searchParams.get("state"),
+            listings: [
+              { locationId: w.locations[0].locationId, listingId: "a" },
+              { locationId: w.locations[1].locationId, listingId: "b" }
+            ]
+          }, w.token)
+        )
+        const all = (yield* TestHub.fetchHub(`/v1/webhook-endpoints/${endpoint.id}/deliveries`, auth(w.token))).json
+        expect(all.data).toHaveLength(3)
+        expect(new Set(all.data.map((d: any) => d.createdAt)).size).toBe(1)
+        expect(all.next).toBeNull()
+        const paged: Array<string> = []
+        let cursor: string | null = null
+        for (let page = 0; page < 5; page++) {
+          const query: string = cursor === null ? "limit=1" : `limit=1&cursor=${cursor}`
+          const res =
+            (yield* TestHub.fetchHub(`/v1/webhook-endpoints/${endpoint.id}/deliveries?${query}`, auth(w.token)))
+              .json
+          paged.push(...res.data.map((d: any) => d.id))
+          cursor = res.next
+          if (cursor === null) break
+        }
+        expect(paged).toEqual(all.data.map((d: any) => d.id))
+        const bad = yield* TestHub.fetchHub(
+          `/v1/webhook-endpoints/${endpoint.id}/deliveries?cursor=x%20y`,
+          auth(w.token)
+        )
+        expect(bad.status).toBe(400)
       }))
 
     it.effect("serves OpenAPI 3.1, browsable docs without a CDN, and Prometheus metrics", () =>

@@ -36,7 +36,7 @@ const conditional = Schema.Struct({ "if-none-match": Schema.optional(Schema.Stri
 
 export const PlatformConnection = Schema.Struct({
   connectionId: ConnectionId,
-  status: Schema.Literal("active", "revoked"),
+  status: Schema.Literal("pending", "active", "revoked"),
   locations: Schema.Array(ConnectionLocation),
   createdAt: Timestamp
 })
@@ -95,7 +95,8 @@ export class PlatformApi extends HttpApiGroup.make("platform")
       .addSuccess(PlatformConnection).addError(NotFound).addError(Forbidden)
       .annotateContext(operation({
         summary: "Get a connection",
-        description: "One connection of this platform, with its locations and listing ids.",
+        description:
+          "One connection of this platform, with its locations and listing ids. A pending connection (the one an operator's `authorizeUrl` names) can be read too, so that the platform can show its user the locations to map before activating it; its data routes answer 404 until then.",
         scopes: [["connections:manage"], ["locations:read"]],
         parameters: connectionParameters,
         responses: { 200: { description: "The connection", example: Examples.platformConnection } }

@@ -12,7 +12,7 @@ type DataSet = "location" | "resources" | "prices" | "snapshot"
 
 const platformView = (c: Connections.Connection) => ({
   connectionId: c.connectionId,
-  status: c.status as "active" | "revoked",
+  status: c.status,
   locations: c.locations,
   createdAt: c.createdAt
 })

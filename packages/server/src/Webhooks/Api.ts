@@ -1,5 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { EventLog } from "@spacesync/core"
+import { DeliveryId } from "@spacesync/core/Webhook"
 import * as WebhookEndpoints from "@spacesync/core/WebhookEndpoints"
 import { Schema } from "effect"
 import { PlatformAuth } from "../Auth.js"
@@ -122,9 +123,15 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
       .setUrlParams(Schema.Struct({
         status: Schema.optional(WebhookEndpoints.DeliveryStatus),
         before: Schema.optional(Schema.DateTimeUtc),
+        cursor: Schema.optional(DeliveryId),
         limit: Schema.optional(IntegerParam(1, 500, "How many deliveries to return at most"))
       }))
-      .addSuccess(List(WebhookEndpoints.Delivery))
+      .addSuccess(Schema.Struct({
+        data: Schema.Array(WebhookEndpoints.Delivery),
+        next: Schema.NullOr(Schema.String).annotations({
+          description: "Pass as `cursor` for the next page; `null` when this page is the last"
+        })
+      }))
       .addError(WebhookEndpoints.EndpointNotFound)
       .annotateContext(documented({
         summary: "List deliveries",
@@ -133,9 +140,11 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
         parameters: {
           ...endpointParameters,
           status: "Only deliveries in this state",
-          before: "Only deliveries created before this instant (to page back: the `createdAt` of the last one seen)"
+          before: "Only deliveries created before this instant",
+          cursor:
+            "The `next` of the previous page: pages follow each other without skipping deliveries created together"
         },
-        responses: { 200: { description: "The deliveries", example: { data: [Examples.delivery] } } }
+        responses: { 200: { description: "The deliveries", example: { data: [Examples.delivery], next: null } } }
       }))
   )
   .add(

@@ -23,7 +23,10 @@ export const HttpWebhooksLive = HttpApiBuilder.group(Api, "webhooks", (handlers)
       .handle("rotateSecret", ({ path }) => Effect.flatMap(platform, (p) => endpoints.rotateSecret(p, path.endpointId)))
       .handle("listDeliveries", ({ path, urlParams }) =>
         Effect.flatMap(platform, (p) =>
-          Effect.map(endpoints.deliveries(p, path.endpointId, urlParams), (data) => ({ data }))))
+          Effect.map(endpoints.deliveries(p, path.endpointId, urlParams), (data) => ({
+            data,
+            next: data.length > 0 && data.length === (urlParams.limit ?? 50) ? data[data.length - 1]!.id : null
+          }))))
       .handle("recover", ({ path, payload }) =>
         Effect.flatMap(platform, (p) =>
           endpoints.recover(p, path.endpointId, payload.since)))
