@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { TestDatabase } from "@spacesync/core/testing"
 import { ConfigProvider, Effect, Either, LogLevel } from "effect"
 import * as Logging from "../src/Logging.js"
-import { runCli, spawnHub } from "./support/HubProcess.js"
+import { runCli } from "./support/HubProcess.js"
 
 const capture = (options: Omit<Logging.Options, "write">) => {
   const lines: Array<string> = []
@@ -66,32 +66,31 @@ describe("Logging", () => {
     }))
 })
 
-describe("spacesync start's logs", () => {
+describe("the CLI's logs", () => {
   it.scopedLive(
     "JSON lines when its output is not a terminal; short lines with SPACESYNC_LOG_FORMAT=pretty",
     () =>
       Effect.gen(function*() {
         const { url } = yield* TestDatabase.createDatabase
         const env = { DATABASE_URL: url, SPACESYNC_SECRET_KEY: "k".repeat(40) }
-        yield* Effect.scoped(Effect.gen(function*() {
-          const hub = yield* spawnHub(env)
-          yield* Effect.promise(() => fetch(`${hub.url}/healthz`))
-          yield* Effect.sleep("200 millis")
-        const lines = hub.output().split("\n").filter((l) => l.startsWith("{"))
-          const entries = lines.map((l) => JSON.parse(l) as { message: unknown; annotations: Record<string, unknown> })
-          expect(entries.some((e) => String(e.message).includes("Starting spacesync"))).toBe(true)
-          expect(entries.some((e) => e.annotations["http.url"] === "/healthz" && e.annotations["http.status"] === 200))
-            .toBe(true)
-        }))
-        yield* Effect.scoped(Effect.gen(function*() {
-          const hub = yield* spawnHub({ ...env, SPACESYNC_LOG_FORMAT: "pretty", SPACESYNC_LOG_LEVEL: "info" })
-          yield* Effect.promise(() => fetch(`${hub.url}/healthz`))
-          yield* Effect.sleep("200 millis")
-          const output = hub.output()
-          expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}Starting spacesync: api, scheduler, workers$/m)
-          expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}GET \/healthz 200 \d+ms requestId=[\w-]+$/m)
-          expect(output).not.toMatch(/^\{/m)
-        }))
+        const json = yield* runCli(env, ["migrate"])
+        expect(json.code, json.output).toBe(0)
+        const entries = json.output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))
+        expect(entries).toContainEqual(
+          expect.objectContaining({ logLevel: "INFO", message: "Applied migration core/1 snapshot_store" })
+        )
+        expect(json.output.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("{"))).toEqual([])
+
+        const pretty = yield* runCli({ ...env, SPACESYNC_LOG_FORMAT: "pretty", SPACESYNC_LOG_LEVEL: "info" }, [
+          "migrate"
+        ])
+        expect(pretty.code, pretty.output).toBe(0)
+        expect(pretty.output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}Database is up to date$/m)
+        expect(pretty.output).not.toMatch(/^\{/m)
+
+        const quiet = yield* runCli({ ...env, SPACESYNC_LOG_LEVEL: "warning" }, ["migrate"])
+        expect(quiet.output).not.toContain("Database is up to date")
+
         const refused = yield* runCli({ ...env, SPACESYNC_LOG_LEVEL: "loud" }, ["migrate"])
         expect(refused.code).not.toBe(0)
         expect(refused.output).toContain("SPACESYNC_LOG_LEVEL")
