@@ -8,7 +8,11 @@ export default defineConfig({
       "packages/core",
       "packages/server",
       "packages/adapters/*",
-      "test"
+      "test",
+      "examples/custom-adapter",
+      "examples/embed-core",
+      "examples/pricing-page",
+      "examples/listing-platform"
     ]
   }
 })

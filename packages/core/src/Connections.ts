@@ -280,8 +280,7 @@ export const make = (options: Options = {}) =>
     const oneOfPlatform = orDie(SqlSchema.findOne({
       Request: Schema.Struct({ platformId: Ids.PlatformId, connectionId: Ids.ConnectionId }),
       Result: ConnectionRow,
-      execute: (r) =>
-        select(sql`c.connection_id = ${r.connectionId} and c.platform_id = ${r.platformId}`)
+      execute: (r) => select(sql`c.connection_id = ${r.connectionId} and c.platform_id = ${r.platformId}`)
     }))
 
     // Creating: the platform row is locked (not against foreign keys to it) so that two creates for one
