@@ -51,6 +51,9 @@ export interface Price {
     readonly maxDurationMinutes?: number
     readonly validFrom?: string
     readonly validTo?: string
+    /** A time-of-day window, `"HH:MM"` in the location's local time. */
+    readonly fromTime?: string
+    readonly toTime?: string
   }
   readonly status?: string
 }
@@ -86,6 +89,7 @@ const labels = {
     fees: "Setup fees and deposits",
     extras: "Extras",
     other: "Rates",
+    otherBesides: "Other rates",
     prices: "Prices",
     lastUpdated: (when: string, version: number) => `Last updated ${when} (version ${version})`,
     nothing: "No prices yet. This page shows the workspace's prices as soon as the workspace connects it.",
@@ -108,6 +112,7 @@ const labels = {
     fees: "Einrichtungsgebühren und Kautionen",
     extras: "Extras",
     other: "Preise",
+    otherBesides: "Weitere Preise",
     prices: "Preise",
     lastUpdated: (when: string, version: number) => `Zuletzt aktualisiert ${when} (Version ${version})`,
     nothing: "Noch keine Preise. Diese Seite zeigt die Preise, sobald der Workspace sie verbindet.",
@@ -166,6 +171,7 @@ const conditionsOf = (price: Price, locale: string, words: Labels): Array<string
     ...(c.membersOnly === true ? [words.membersOnly] : []),
     ...(c.weekend === true ? [words.weekend] : []),
     ...(c.offPeak === true ? [words.offPeak] : []),
+    ...(c.fromTime !== undefined && c.toTime !== undefined ? [`${c.fromTime}–${c.toTime}`] : []),
     ...(c.minDurationMinutes !== undefined ? [words.minimum(minutes(c.minDurationMinutes, locale))] : []),
     ...(c.validFrom !== undefined ? [words.from(date(c.validFrom, locale))] : []),
     ...(c.validTo !== undefined ? [words.until(date(c.validTo, locale))] : [])
@@ -251,6 +257,36 @@ export const sectionOf = (price: Price, resources: ReadonlyMap<string, Resource>
   return "other"
 }
 
+/** A resource the page names: shown by the workspace and not closed. */
+const shown = (resource: Resource) =>
+  resource.visible !== false && (resource.status === undefined || resource.status === "active")
+
+/**
+ * Prices grouped by the shown resources they apply to: one group per set of resources, ordered by the
+ * hub's order of their first resource (a single room before the rooms it shares a rate with). Prices that
+ * name no resource (a rate for a kind of room) come first, in a group without resources; prices whose
+ * resources are all hidden or closed are not shown (nobody can book them from the page).
+ */
+export const resourceGroups = (
+  prices: ReadonlyArray<Price>,
+  resources: ReadonlyArray<Resource>
+): Array<{ readonly resources: ReadonlyArray<Resource>; readonly prices: ReadonlyArray<Price> }> => {
+  const order = new Map(resources.filter(shown).map((r, index) => [r.id, index]))
+  const groups = new Map<string, { resources: Array<Resource>; prices: Array<Price> }>()
+  for (const price of prices) {
+    const named = price.appliesTo?.resourceIds ?? []
+    const ids = [...new Set(named)].filter((id) => order.has(id)).sort((a, b) => order.get(a)! - order.get(b)!)
+    if (ids.length === 0 && named.some((id) => resources.some((r) => r.id === id))) continue
+    const key = ids.join(" ")
+    const group = groups.get(key) ?? { resources: ids.map((id) => resources.find((r) => r.id === id)!), prices: [] }
+    group.prices.push(price)
+    groups.set(key, group)
+  }
+  const first = (group: { resources: ReadonlyArray<Resource> }) =>
+    group.resources.length === 0 ? -1 : order.get(group.resources[0]!.id)!
+  return [...groups.values()].sort((a, b) => first(a) - first(b) || a.resources.length - b.resources.length)
+}
+
 const locationSection = (view: LocationView, options: PageOptions, words: Labels) => {
   const { locale } = options
   const location = view.location
@@ -277,32 +313,26 @@ const locationSection = (view: LocationView, options: PageOptions, words: Labels
   for (const section of sectionOrder) {
     const prices = sections.get(section)?.slice().sort(byPeriodAndUnit)
     if (prices === undefined) continue
-    parts.push(`<h2>${escape(words[section])}</h2>`)
+    // "Rates" alone, "Other rates" after rooms, desks or offices.
+    const heading = section === "other" && sections.size > 1 ? words.otherBesides : words[section]
+    parts.push(`<h2>${escape(heading)}</h2>`)
     if (!byResource.has(section)) {
       parts.push(`<ul class="prices ${section}">${prices.map((p) => priceRow(p, locale, words)).join("")}</ul>`)
       continue
     }
-    // Each room (or office, or rental) with its own rates, in the order the hub lists the resources.
-    const groups = new Map<string, Array<Price>>()
-    for (const price of prices) {
-      const key = price.appliesTo?.resourceIds?.find((id) => resources.has(id)) ?? ""
-      groups.set(key, [...(groups.get(key) ?? []), price])
-    }
-    const keys = [...groups.keys()].sort((a, b) => {
-      const index = (id: string) => (id === "" ? Infinity : view.resources.findIndex((r) => r.id === id))
-      return index(a) - index(b)
-    })
-    for (const key of keys) {
-      const resource = resources.get(key)
-      if (resource !== undefined) {
-        const capacity = resource.capacity === undefined
+    // Each room (or office, or rental) with its own rates, in the order the hub lists the resources. A rate
+    // for several rooms (Nexudus rates apply to resource types) is shown once, under the rooms it applies
+    // to; rooms the workspace hides or closed are not named, and rates only they have are left out.
+    for (const group of resourceGroups(prices, view.resources)) {
+      if (group.resources.length > 0) {
+        const names = group.resources.map((r) => escape(r.name)).join(", ")
+        const only = group.resources.length === 1 ? group.resources[0]! : undefined
+        const capacity = only?.capacity === undefined
           ? ""
-          : ` <small>${escape(words.people(resource.capacity))}</small>`
-        parts.push(`<h3 class="resource">${escape(resource.name)}${capacity}</h3>`)
+          : ` <small>${escape(words.people(only.capacity))}</small>`
+        parts.push(`<h3 class="resource">${names}${capacity}</h3>`)
       }
-      parts.push(
-        `<ul class="prices ${section}">${groups.get(key)!.map((p) => priceRow(p, locale, words)).join("")}</ul>`
-      )
+      parts.push(`<ul class="prices ${section}">${group.prices.map((p) => priceRow(p, locale, words)).join("")}</ul>`)
     }
   }
   const when = new Intl.DateTimeFormat(locale, {

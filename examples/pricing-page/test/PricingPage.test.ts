@@ -1,13 +1,15 @@
 /**
  * The pricing page end to end, in a real browser: a hub in this process (scheduler loop and delivery workers
- * on the live clock), the BookingSync simulator as the operator's management system, and the page started
- * with `start()`. The operator connects a rental to the page by following `authorizeUrl` in headless
- * Chromium; the page shows its prices. A rate then changes in BookingSync, which sends its signed webhook to
- * the hub; without anyone calling the sync route, the reloaded page shows the new price within seconds,
- * fetched after a verified webhook with the ETag it held.
+ * on the live clock), the Nexudus simulator as the coworking operator's management system, and the page
+ * started with `start()`. The operator connects its London business to the page by following `authorizeUrl`
+ * in headless Chromium; the page shows its rooms' rates, memberships, day passes, bundles and fees in GBP for
+ * `en-GB` visitors. A tariff's price then changes in Nexudus, which posts its signed webhook to the account's
+ * URL on the hub; without anyone calling the sync route, the reloaded page shows the new price within
+ * seconds, fetched after a verified webhook with the ETag it held.
  */
 import { beforeAll, expect, layer } from "@effect/vitest"
-import { BookingSyncSimulator } from "@spacesync/adapter-bookingsync/testing"
+import * as NexudusSimulator from "@spacesync/adapter-nexudus/testing/NexudusSimulator"
+import * as SeedData from "@spacesync/adapter-nexudus/testing/SeedData"
 import { Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
@@ -52,7 +54,7 @@ beforeAll(() => Effect.runPromise(Browser.ensureChromium()), 600_000)
 layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("pricing page", (it) => {
   it.scoped("shows the connected location's prices and the new price after an upstream change, in Chromium", () =>
     Effect.gen(function*() {
-      const simulator = yield* BookingSyncSimulator.make({ priceExternalId: (rate) => `rate-${rate.id}-day` })
+      const simulator = yield* NexudusSimulator.make()
       const hubUrl = yield* TestHub.baseUrl
       const call = Support.call
       const port = yield* freePort
@@ -60,7 +62,7 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       // The hub admin registers the page as a platform; the page starts with its credentials.
       const platform = (yield* call("/admin/platforms", {
         token: TestHub.adminToken,
-        body: { name: "Alfama Loft website", authorizationUrl: `http://127.0.0.1:${port}/connect` }
+        body: { name: "Fauxcowork website", authorizationUrl: `http://127.0.0.1:${port}/connect` }
       })).json
       const page = yield* Effect.acquireRelease(
         Effect.promise(() =>
@@ -69,8 +71,8 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
             clientId: platform.clientId,
             clientSecret: platform.clientSecret,
             port,
-            locale: "de-DE",
-            pageId: "alfama-site",
+            locale: "en-GB",
+            pageId: "fauxcowork-site",
             store: "memory"
           })
         ),
@@ -81,11 +83,12 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       expect(registered.webhookUrl).toBe(`${page.url}/webhooks`)
       expect(registered.endpointId).toMatch(/^ep_/)
 
-      // The operator's BookingSync account, synced once to list its rentals.
-      const operator = (yield* call("/admin/operators", { token: TestHub.adminToken, body: { name: "Alfama" } })).json
+      // The operator's Nexudus account, synced once to list its businesses.
+      const operator = (yield* call("/admin/operators", { token: TestHub.adminToken, body: { name: "Fauxcowork" } }))
+        .json
       const account = (yield* call("/operator/accounts", {
         token: operator.apiKey,
-        body: { name: "BookingSync", adapter: "bookingsync", credentials: simulator.goodCredentials }
+        body: { name: "Nexudus", adapter: "nexudus", credentials: simulator.goodCredentials }
       })).json
       expect(
         (yield* call(`/operator/accounts/${account.accountId}/sync`, { token: operator.apiKey, method: "POST" }))
@@ -93,10 +96,11 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       ).toBe(200)
       const locations = (yield* call(`/operator/accounts/${account.accountId}/locations`, { token: operator.apiKey }))
         .json.data as Array<{ locationId: string; externalId: string; name: string }>
-      // The rental whose nightly rate the simulator changes.
-      const rate = simulator.data.rates.find((r: any) => r.links.rental === 52_001 && r.final_nightly_rate !== null)!
-      const location = locations.find((l) => l.externalId === "52001")!
-      expect(location.name).toBe("Alfama Loft")
+      // London's dedicated-desk tariff is the price the simulator changes.
+      const tariffId = SeedData.tariffIds.londonDedicatedDesk
+      const tariffExternalId = `tariff-${tariffId}`
+      const location = locations.find((l) => l.externalId === String(SeedData.businessIds.london))!
+      expect(location.name).toBe("Fauxcowork London")
 
       const connection = (yield* call("/operator/connections", {
         token: operator.apiKey,
@@ -104,12 +108,12 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       })).json
       expect(new URL(connection.authorizeUrl).origin).toBe(page.url)
 
-      // What the hub says the nightly price is, read as the platform.
+      // What the hub says the dedicated desk costs, read as the platform.
       const token = (yield* TestHub.fetchHub("/oauth/token", TestHub.tokenRequest(platform))).json.access_token
-      const nightly = () =>
+      const deskTariff = () =>
         Effect.map(
           call(`/v1/connections/${connection.connectionId}/locations/${location.locationId}/prices`, { token }),
-          (res) => res.json.data.find((p: any) => p.externalId === `rate-${rate.id}-day`)
+          (res) => res.json.data.find((p: any) => p.externalId === tariffExternalId)
         )
 
       // The operator follows authorizeUrl in a real browser: the page activates and shows the prices.
@@ -118,28 +122,32 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       const response = yield* Effect.promise(() => tab.goto(connection.authorizeUrl))
       expect(response?.status()).toBe(200)
       expect(new URL(tab.url()).pathname).toBe("/")
-      const before = yield* nightly()
-      expect(before.amount.currency).toBe("EUR")
-      const beforeText = formatMoney(before.amount, "de-DE")
-      // The seed's nightly rate, as German visitors read it (a no-break space before the sign).
-      expect(before.amount.amount).toBe("100.00")
-      expect(beforeText).toBe("100,00\u00a0€")
+      const before = yield* deskTariff()
+      expect(before).toMatchObject({ name: "Dedicated Desk Monthly", category: "membership" })
+      expect(before.amount).toEqual({ amount: "350.00", currency: "GBP" })
+      const beforeText = formatMoney(before.amount, "en-GB")
+      expect(beforeText).toBe("£350.00")
       const text = () => Effect.promise(() => tab.locator("main").innerText())
+      const row = () => Effect.promise(() => tab.locator(`[data-price-id="${before.id}"]`).innerText())
       const shown = yield* text()
-      expect(shown).toContain("Alfama Loft")
+      expect(shown).toContain("Fauxcowork London")
       expect(shown).toContain(beforeText)
+      expect(yield* row()).toContain(beforeText)
       expect(yield* Effect.promise(() => tab.locator(`[data-price-id="${before.id}"] .unit`).innerText())).toBe(
-        "pro Tag"
+        "per month"
       )
-      expect(shown).toMatch(/Zuletzt aktualisiert .* \(Version \d+\)/)
+      // Nexudus says which VAT rate applies but not whether its prices include it: the page claims neither.
+      expect(before.tax).toEqual({ mode: "unknown", ratePercent: 20 })
+      expect(yield* Effect.promise(() => tab.locator(`[data-price-id="${before.id}"] .tax`).count())).toBe(0)
+      expect(shown).toMatch(/Last updated .* \(version \d+\)/)
       const [connected] = (yield* getJson(`${page.url}/status`)).locations
       expect(connected).toMatchObject({
         connectionId: connection.connectionId,
         locationId: location.locationId,
-        listingId: "alfama-site"
+        listingId: "fauxcowork-site"
       })
       const listed = (yield* call("/v1/connections", { token })).json.data
-      expect(listed[0].locations).toEqual([{ locationId: location.locationId, listingId: "alfama-site" }])
+      expect(listed[0].locations).toEqual([{ locationId: location.locationId, listingId: "fauxcowork-site" }])
       // The activation's webhooks arrive, verified; the data they name is what the page holds already.
       let status = yield* eventually(getJson(`${page.url}/status`), (s) => s.webhooks.verified >= 2)
       expect(status.webhooks.verified).toBeGreaterThanOrEqual(2)
@@ -148,17 +156,22 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
       expect(etagBefore).toMatch(/^"/)
       const verifiedBefore = status.webhooks.verified
 
-      // The rate changes in BookingSync, which sends its signed webhook to the hub. Nobody calls sync.
-      yield* simulator.changeOnePrice
-      const sent = yield* simulator.sendWebhook({
-        accountId: simulator.accountId,
-        event: "rental_updated",
-        resource: simulator.resource("rentals", 52_001),
-        deliverTo: `${hubUrl}/upstream/adapters/bookingsync/webhooks`
-      })
+      // The tariff's price changes in Nexudus, which posts its signed webhook (a booking of the business) to
+      // the account's URL on the hub. Nobody calls sync.
+      const changed = yield* simulator.changeOnePrice
+      expect(changed).toEqual({ locationExternalId: location.externalId, priceExternalId: tariffExternalId })
+      const sent = yield* simulator.deliverWebhook({
+        record: {
+          Id: 1415400001,
+          BusinessId: SeedData.businessIds.london,
+          ResourceName: "Boardroom Alpha",
+          CoworkerFullName: "Zoë Ångström",
+          UpdatedOn: new Date().toISOString()
+        }
+      }, `${hubUrl}/upstream/${account.accountId}/webhooks`)
       expect(sent.status).toBe(202)
-      // The simulator raises the nightly rate by one unit.
-      const afterText = "101,00\u00a0€"
+      // The simulator raises the tariff by one pound.
+      const afterText = "£351.00"
 
       // The page, reloaded every few hundred milliseconds, shows the new price.
       const deadline = Date.now() + 15_000
@@ -170,8 +183,9 @@ layer(Support.hub, { timeout: "180 seconds", excludeTestServices: true })("prici
         yield* Effect.sleep("300 millis")
       }
       expect(current).toContain(afterText)
-      expect(current).not.toContain(beforeText)
-      expect((yield* nightly()).amount).toEqual({ amount: "101.00", currency: "EUR" })
+      expect(yield* row()).toContain(afterText)
+      expect(yield* row()).not.toContain(beforeText)
+      expect((yield* deskTariff()).amount).toEqual({ amount: "351.00", currency: "GBP" })
 
       // It learned of the change from a webhook it verified, and fetched the prices with the ETag it held.
       status = yield* getJson(`${page.url}/status`)

@@ -64,7 +64,7 @@ const berlin: LocationView = {
       amount: eur("29.00"),
       unit: { per: "day", count: 1 },
       tax: { mode: "unknown" },
-      conditions: { weekend: true }
+      conditions: { weekend: true, fromTime: "08:00", toTime: "18:00" }
     }),
     price("prc_bundle", {
       name: "10 day passes",
@@ -127,7 +127,7 @@ describe("renderPage", () => {
   })
 
   it("claims nothing about tax when it is unknown, and hides prices that are not active", () => {
-    expect(page).toContain("Day passes Day pass €29.00 per day weekends Bundles")
+    expect(page).toContain("Day passes Day pass €29.00 per day weekends, 08:00–18:00 Bundles")
     expect(page).not.toContain("Old membership")
   })
 
@@ -142,6 +142,72 @@ describe("renderPage", () => {
     expect(german).toContain("Besprechungsräume Room Alpha bis 6 Personen Alpha hourly 35,00\u00a0€ pro Stunde")
     expect(german).toContain("Resident 390,00\u00a0€ pro 4 Wochen inkl. 19\u00a0% MwSt.")
     expect(german).toContain("Zuletzt aktualisiert 30.11.2026, 10:15:00 (Version 7)")
+  })
+
+  it("shows a rate shared by several rooms once, under those rooms, and neither names nor offers hidden rooms", () => {
+    const london: LocationView = {
+      ...berlin,
+      resources: [
+        { id: "res_staff", name: "Staff Room", kind: "meeting_room", capacity: 4, visible: false },
+        { id: "res_alpha", name: "Boardroom Alpha", kind: "meeting_room", capacity: 16 },
+        { id: "res_gamma", name: "Room Gamma", kind: "meeting_room", capacity: 6, status: "inactive" },
+        { id: "res_beta", name: "Room Beta", kind: "meeting_room", capacity: 8 },
+        { id: "res_locker", name: "Lockers", kind: "locker" }
+      ],
+      prices: [
+        price("prc_shared", {
+          name: "Meeting room rate",
+          category: "resource_rate",
+          appliesTo: { resourceIds: ["res_beta", "res_staff", "res_gamma", "res_alpha"] },
+          amount: eur("25.00"),
+          unit: { per: "hour", count: 1 }
+        }),
+        price("prc_alpha", {
+          name: "Boardroom half day",
+          category: "resource_rate",
+          appliesTo: { resourceIds: ["res_alpha"] },
+          amount: eur("120.00"),
+          unit: { per: "hour", count: 4 }
+        }),
+        price("prc_staff", {
+          name: "Staff room rate",
+          category: "resource_rate",
+          appliesTo: { resourceIds: ["res_staff"] },
+          amount: eur("5.00"),
+          unit: { per: "hour", count: 1 }
+        }),
+        price("prc_any_room", {
+          name: "Any room, evenings",
+          category: "resource_rate",
+          appliesTo: { resourceKinds: ["meeting_room"] },
+          amount: eur("18.00"),
+          unit: { per: "hour", count: 1 }
+        }),
+        price("prc_locker", {
+          name: "Locker",
+          category: "resource_rate",
+          appliesTo: { resourceIds: ["res_locker"] },
+          amount: eur("30.00"),
+          unit: { per: "four_weeks", count: 1 }
+        })
+      ]
+    }
+    const html = renderPage([london], { locale: "en-GB" })
+    const page = text(html)
+    expect([...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1])).toEqual(["Meeting rooms", "Other rates"])
+    expect(page).toContain(
+      "Meeting rooms Any room, evenings €18.00 per hour excl. 19% VAT Boardroom Alpha up to 16 people Boardroom half day €120.00 per 4 hours excl. 19% VAT " +
+        "Boardroom Alpha, Room Beta Meeting room rate €25.00 per hour excl. 19% VAT " +
+        "Other rates Lockers Locker €30.00 per 4 weeks"
+    )
+    expect(html.match(/data-price-id="prc_shared"/g)).toHaveLength(1)
+    // The hidden room is not named, and its own rate is not offered.
+    expect(page).not.toContain("Staff Room")
+    expect(page).not.toContain("Staff room rate")
+    expect(page).not.toContain("Room Gamma")
+    // Alone, the rates of resources that are neither rooms, desks nor offices are just "Rates".
+    const lockers = renderPage([{ ...london, prices: london.prices.slice(4) }], { locale: "de-DE" })
+    expect([...lockers.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1])).toEqual(["Preise"])
   })
 
   it("says that nothing is connected yet, and that a location has no prices yet", () => {
