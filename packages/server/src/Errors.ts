@@ -214,6 +214,11 @@ const problemResponses: Record<
     description: "The body is larger than the route accepts (1 MB)",
     example: problem("PayloadTooLarge", 413, "Upstream webhook bodies are limited to 1048576 bytes")
   },
+  415: {
+    name: "UnsupportedMediaType",
+    description: "The body is not of a type this route takes (JSON): refused before it is read",
+    example: problem("UnsupportedMediaType", 415, "This route takes application/json bodies, not text/plain")
+  },
   500: {
     name: "InternalError",
     description: "Unexpected failure",
@@ -266,6 +271,10 @@ export const problemOpenApi = (spec: Record<string, any>): Record<string, any> =
       }
       const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined
       if (!takesInput) delete operation.responses["400"]
+      // A JSON body of another type is refused (ContentTypes.ts); the upstream intake takes any type.
+      if (operation.requestBody !== undefined && !path.startsWith("/upstream/")) {
+        operation.responses["415"] ??= shared(415)
+      }
       operation.responses["500"] ??= { description: "Error" }
       for (const [code, response] of Object.entries<any>(operation.responses)) {
         const status = Number(code)

@@ -14,6 +14,7 @@ import { HttpAdminLive } from "./Admin/Http.js"
 import * as AdminToken from "./AdminToken.js"
 import { Api } from "./Api.js"
 import { AdminAuthLive, OperatorAuthLive, PlatformAuthLive } from "./Auth.js"
+import * as ContentTypes from "./ContentTypes.js"
 import { problemJson } from "./Errors.js"
 import { HttpHealthLive } from "./Health/Http.js"
 import { HubConfig } from "./HubConfig.js"
@@ -66,7 +67,22 @@ export const DocsLive = Layer.mergeAll(
  * @since 0.1.0
  */
 export const middleware = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  observe(HttpMiddleware.logger(problemJson(app)))
+  observe(HttpMiddleware.logger(problemJson(ContentTypes.guard(app))))
+
+/**
+ * The Node server, with deadlines: the request's headers within 15 s and its whole body within 30 s of
+ * the request's start (Node answers 408 and closes the connection otherwise), so a client that stops
+ * sending mid-body cannot hold a connection open. Handling time after the body is not limited (an
+ * operator's synchronous sync may take minutes).
+ *
+ * @since 0.1.0
+ */
+export const makeServer = () => {
+  const server = createServer()
+  server.headersTimeout = 15_000
+  server.requestTimeout = 30_000
+  return server
+}
 
 /**
  * Serves the API on the configured host and port.
@@ -79,7 +95,7 @@ export const HttpLive = HttpApiBuilder.serve(middleware).pipe(
   HttpServer.withLogAddress,
   Layer.provide(
     Layer.unwrapEffect(
-      Effect.map(HubConfig, (config) => NodeHttpServer.layer(createServer, { host: config.host, port: config.port }))
+      Effect.map(HubConfig, (config) => NodeHttpServer.layer(makeServer, { host: config.host, port: config.port }))
     )
   )
 )

@@ -3,6 +3,7 @@ import { Fixtures } from "@spacesync/adapter-kit/testing"
 import type { Ids } from "@spacesync/core"
 import { MemoryUpstream } from "@spacesync/core/testing"
 import { Effect } from "effect"
+import * as Net from "node:net"
 import * as oauth from "oauth4webapi"
 import * as TestHub from "./support/TestHub.js"
 
@@ -604,6 +605,64 @@ describe("hub API", () => {
           auth(w.token)
         )
         expect(bad.status).toBe(400)
+      }))
+
+    it.effect("bodies of a type a route does not take answer 415 before being read; a truncated upload is answered", () =>
+      Effect.gen(function*() {
+        const w = yield* world
+        const hub = new URL(yield* TestHub.baseUrl)
+        // A multipart body that announces 100 kB and stops after a few bytes: answered at once, not held open.
+        const statusLine = yield* Effect.async<string>((resume) => {
+          const socket = Net.connect(Number(hub.port), hub.hostname, () => {
+            socket.write(
+              [
+                "POST /v1/webhook-endpoints HTTP/1.1",
+                `Host: ${hub.host}`,
+                `Authorization: Bearer ${w.token}`,
+                "Content-Type: multipart/form-data; boundary=xyz",
+                "Content-Length: 100000",
+                "",
+                "--xyz\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nhttps://a"
+              ].join("\r\n")
+            )
+          })
+          let received = ""
+          socket.on("data", (chunk) => {
+            received += chunk
+            if (received.includes("\r\n")) {
+              socket.destroy()
+              resume(Effect.succeed(received.slice(0, received.indexOf("\r\n"))))
+            }
+          })
+        }).pipe(Effect.timeout("10 seconds"))
+        expect(statusLine).toBe("HTTP/1.1 415 Unsupported Media Type")
+        for (
+          const [method, path, type, body] of [
+            ["POST", "/v1/webhook-endpoints", "text/plain", "url=https://hooks.example"],
+            ["POST", "/v1/webhook-endpoints", "application/x-www-form-urlencoded", "url=https%3A%2F%2Fhooks.example"],
+            ["POST", "/operator/accounts", "text/xml", "<account/>"]
+          ] as const
+        ) {
+          const res = yield* TestHub.fetchHub(path, {
+            method,
+            headers: {
+              authorization: `Bearer ${path.startsWith("/v1") ? w.token : w.operator.apiKey}`,
+              "content-type": type
+            },
+            body
+          })
+          expect(res.status, `${path} ${type}`).toBe(415)
+          expect(res.headers.get("content-type")).toBe("application/problem+json")
+          expect(res.json).toMatchObject({ status: 415, detail: expect.stringContaining("application/json") })
+        }
+        // Nothing was created; JSON (with parameters) is still taken.
+        expect((yield* TestHub.fetchHub("/v1/webhook-endpoints", auth(w.token))).json.data).toEqual([])
+        const created = yield* TestHub.fetchHub("/v1/webhook-endpoints", {
+          method: "POST",
+          headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json; charset=utf-8" },
+          body: JSON.stringify({ url: "https://hooks.example/in" })
+        })
+        expect(created.status).toBe(201)
       }))
 
     it.effect("serves OpenAPI 3.1, browsable docs without a CDN, and Prometheus metrics", () =>

@@ -11,9 +11,8 @@ import type * as Adapter from "@spacesync/adapter-kit/Adapter"
 import { SecretBox } from "@spacesync/core"
 import { TestDatabase, TestEngine } from "@spacesync/core/testing"
 import { ConfigProvider, Effect, Layer } from "effect"
-import { createServer } from "node:http"
 import { Api } from "../../src/Api.js"
-import { ApiLive, DocsLive, middleware, ServicesLive } from "../../src/Http.js"
+import { ApiLive, DocsLive, makeServer, middleware, ServicesLive } from "../../src/Http.js"
 import * as Hub from "../../src/Hub.js"
 import { HubConfig } from "../../src/HubConfig.js"
 import { migrationSets } from "../../src/Migrations.js"
@@ -55,7 +54,7 @@ export const layer = (
     Layer.provideMerge(ServicesLive),
     Layer.provideMerge(Hub.coreServices(adapters)),
     Layer.provideMerge(Layer.mergeAll(hubConfig, SecretBox.layer(TestEngine.testSecretKey))),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { host: "127.0.0.1", port: 0 })),
+    Layer.provideMerge(NodeHttpServer.layer(makeServer, { host: "127.0.0.1", port: 0 })),
     Layer.provideMerge(TestDatabase.layer(options.migrated === false ? [] : migrationSets)),
     Layer.provide(testConfig(config))
   )
