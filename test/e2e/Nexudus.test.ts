@@ -7,9 +7,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { NexudusSimulator } from "@spacesync/adapter-nexudus/testing"
-import * as Webhook from "@spacesync/core/Webhook"
-import { Effect, Either } from "effect"
-import * as TestHub from "../../packages/server/test/support/TestHub.js"
+import { Effect } from "effect"
 import * as Support from "./support/Hub.js"
 
 // Real time: the scheduler loop and the delivery workers poll on the live clock.
@@ -20,48 +18,15 @@ layer(Support.hub, {
   it.scoped("a signed booking webhook re-syncs its business and delivers pricing.updated with the new price", () =>
     Effect.gen(function*() {
       const simulator = yield* NexudusSimulator.make()
-      const platformHooks = yield* Support.receiver
-      const call = Support.call
-
-      const platform = (yield* call("/admin/platforms", {
-        token: TestHub.adminToken,
-        body: { name: "Desks.example", authorizationUrl: "https://desks.example/connect" }
-      })).json
-      const operator = (yield* call("/admin/operators", { token: TestHub.adminToken, body: { name: "Op" } })).json
-      const account = yield* call("/operator/accounts", {
-        token: operator.apiKey,
-        body: { name: "Nexudus", adapter: "nexudus", credentials: simulator.goodCredentials }
+      const connected = yield* Support.connectedPrice({
+        adapter: "nexudus",
+        credentials: simulator.goodCredentials,
+        simulator,
+        listingId: "n-1"
       })
-      expect(account.status).toBe(201)
-      const accountId = account.json.accountId
-      const hookUrl = `${yield* TestHub.baseUrl}/upstream/${accountId}/webhooks`
-
-      const target = yield* simulator.changeOnePrice
-      const sync = yield* call(`/operator/accounts/${accountId}/sync`, { token: operator.apiKey, method: "POST" })
-      expect(sync.status).toBe(200)
-      expect(sync.json.outcome).toBe("succeeded")
-      const locations = (yield* call(`/operator/accounts/${accountId}/locations`, { token: operator.apiKey })).json
-        .data as Array<{ locationId: string; externalId: string }>
-      expect(locations.length).toBeGreaterThanOrEqual(3)
-      const location = locations.find((l) => l.externalId === target.locationExternalId)!
-      const token = (yield* TestHub.fetchHub("/oauth/token", TestHub.tokenRequest(platform))).json.access_token
-      const connection = (yield* call("/operator/connections", {
-        token: operator.apiKey,
-        body: { platformId: platform.platformId, locationIds: [location.locationId] }
-      })).json
-      const state = new URL(connection.authorizeUrl).searchParams.get("state")
-      yield* call(`/v1/connections/${connection.connectionId}/activate`, {
-        token,
-        body: { state, listings: [{ locationId: location.locationId, listingId: "n-1" }] }
-      })
-      const endpoint = (yield* call("/v1/webhook-endpoints", {
-        token,
-        body: { url: platformHooks.url, eventTypes: ["pricing.updated"] }
-      })).json
-      const pricesPath = `/v1/connections/${connection.connectionId}/locations/${location.locationId}/prices`
-      const amountOf = (body: any) => body.data.find((p: any) => p.externalId === target.priceExternalId)?.amount
-      const before = amountOf((yield* call(pricesPath, { token })).json)
-      expect(before, `the price ${target.priceExternalId}`).toBeDefined()
+      const { before, hookUrl, target } = connected
+      expect(connected.sync.json.outcome).toBe("succeeded")
+      expect(connected.locations.length).toBeGreaterThanOrEqual(3)
 
       const booking = {
         Id: 1415400001,
@@ -80,18 +45,8 @@ layer(Support.hub, {
       yield* simulator.changeOnePrice
       const sent = yield* simulator.deliverWebhook({ record: booking }, hookUrl)
       expect(sent.status).toBe(202)
-      const delivered = yield* Support.waitFor(() =>
-        platformHooks.received.find((r) => JSON.parse(r.body).type === "pricing.updated")
-      )
-      const headers = {
-        "webhook-id": String(delivered.headers["webhook-id"]),
-        "webhook-timestamp": String(delivered.headers["webhook-timestamp"]),
-        "webhook-signature": String(delivered.headers["webhook-signature"])
-      }
-      expect(Either.isRight(Webhook.verify({ payload: delivered.body, headers, secrets: endpoint.secret }))).toBe(true)
-      const event = JSON.parse(delivered.body)
-      expect(event.data).toMatchObject({ connectionId: connection.connectionId, locationId: location.locationId })
-      const after = amountOf((yield* call(pricesPath, { token })).json)
+      yield* Support.verifiedPricingUpdate(connected)
+      const after = (yield* connected.price)!
       expect(after.currency).toBe(before.currency)
       expect(Number(after.amount)).toBe(Number(before.amount) + 1)
     }))

@@ -7,7 +7,7 @@
  * "Using webhooks"). Only `client_id` and `created_timestamp` are signed, not the body: a delivery is only
  * a hint, and the hub re-reads the API.
  *
- * - With `clientId` and `webhookSecret` in the credentials (CONTRACT.md): `client_id` must be the
+ * - With `clientId` and `webhookSecret` in the credentials (both set): `client_id` must be the
  *   account's, the signature is compared in constant time, and a `created_timestamp` more than 300 s
  *   from now is refused (the adapter also refuses a replay of an accepted delivery, see `OptixAdapter`).
  * - Without both: the delivery cannot be authenticated, so it is an unsigned hint (as Cobot's are): a
