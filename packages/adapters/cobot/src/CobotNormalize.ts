@@ -40,24 +40,9 @@ const idOf = (record: unknown): string => {
   return typeof id === "string" || typeof id === "number" ? String(id) : "?"
 }
 
-/** A decimal (string or number) as money at the currency's minor unit. @since 0.1.0 */
-export const money = (
-  value: string | number,
-  currency: string,
-  path: Path,
-  externalId: string
-): Effect.Effect<{ readonly amount: string; readonly currency: string }, AdapterError.AdapterError> => {
-  const digits = Money.minorUnits(currency) ?? 2
-  const s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value.trim()
-  const normalized = /^\d+(\.\d+)?$/.test(s) ? Money.normalizeDecimal(s, digits) : undefined
-  return normalized === undefined
-    ? AdapterError.invalidData(
-      path,
-      `${path.join(".")}: ${JSON.stringify(value)} is not an amount of ${currency}`,
-      externalId
-    )
-    : Effect.succeed({ amount: normalized, currency })
-}
+/** An upstream amount as money (`Money.fromUpstream`). @since 0.1.0 */
+export const money = (value: string | number, currency: string, path: Path, externalId: string) =>
+  Money.fromUpstream(value, currency, path, externalId)
 
 const rate = (value: string | number | null | undefined): number | undefined => {
   if (value === null || value === undefined) return undefined

@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { ParseResult, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
+import * as AdapterError from "./AdapterError.js"
 import { currencyMinorUnits } from "./internal/iso.js"
 
 /**
@@ -101,3 +102,36 @@ export type Money = typeof Money.Type
  * @since 0.1.0
  */
 export const make = (amount: string, currency: string): Money => Schema.decodeUnknownSync(Money)({ amount, currency })
+
+/**
+ * An upstream amount (a JSON number, or a decimal string) as money at the currency's minor unit, for
+ * normalizers: `InvalidData` naming `path` (and the location's `externalId`) when the currency is unknown
+ * or the amount is negative, not an exact decimal, or finer than the currency's minor unit. An `Either`,
+ * so it can be yielded in an `Effect.gen` too.
+ *
+ * @since 0.1.0
+ */
+export const fromUpstream = (
+  value: string | number,
+  currency: string,
+  path: ReadonlyArray<string | number>,
+  externalId?: string
+): Either.Either<{ readonly amount: string; readonly currency: string }, AdapterError.AdapterError> => {
+  const digits = currencyMinorUnits.get(currency)
+  if (digits === undefined) {
+    return Either.left(
+      AdapterError.invalidData(path, `${path.join(".")}: unknown currency ${JSON.stringify(currency)}`, externalId)
+    )
+  }
+  const text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value.trim()
+  const amount = /^\d+(\.\d+)?$/.test(text) ? normalizeDecimal(text, digits) : undefined
+  return amount === undefined
+    ? Either.left(
+      AdapterError.invalidData(
+        path,
+        `${path.join(".")}: ${JSON.stringify(value)} is not an amount of ${currency}`,
+        externalId
+      )
+    )
+    : Either.right({ amount, currency })
+}

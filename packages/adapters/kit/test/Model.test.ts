@@ -196,3 +196,28 @@ describe("LocationSnapshot.fromSource", () => {
     )
   })
 })
+
+describe("Money.fromUpstream", () => {
+  it("reads an upstream number or decimal string at the currency's minor unit, or names what is wrong", () => {
+    expect(Money.fromUpstream(25, "GBP", ["plans", 0, "price"])).toEqual(
+      Either.right({ amount: "25.00", currency: "GBP" })
+    )
+    expect(Money.fromUpstream(" 1500 ", "JPY", ["p"])).toEqual(Either.right({ amount: "1500", currency: "JPY" }))
+    for (
+      const [value, currency] of [[40.005, "EUR"], [-1, "EUR"], [Number.NaN, "EUR"], ["1e3", "EUR"], [
+        5,
+        "XXY"
+      ]] as const
+    ) {
+      const result = Money.fromUpstream(value, currency, ["resources", 3, "price"], "loc-1")
+      expect(Either.isLeft(result), String(value)).toBe(true)
+      if (Either.isLeft(result)) {
+        expect(result.left).toMatchObject({
+          reason: "InvalidData",
+          path: ["resources", 3, "price"],
+          externalId: "loc-1"
+        })
+      }
+    }
+  })
+})

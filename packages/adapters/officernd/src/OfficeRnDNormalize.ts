@@ -42,27 +42,8 @@ const text = (value: string | null | undefined): string | undefined => {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed
 }
 
-/**
- * An upstream amount (a JSON number) as money at the currency's minor unit; `InvalidData` naming `path`
- * when it is negative, not finite or finer than the currency's minor unit.
- *
- * @since 0.1.0
- */
-export const money = (
-  amount: number,
-  currency: string,
-  path: Path
-): Either.Either<{ readonly amount: string; readonly currency: string }, AdapterError.AdapterError> => {
-  const digits = Money.minorUnits(currency) ?? 2
-  const normalized = Number.isFinite(amount) && amount >= 0
-    ? Money.normalizeDecimal(String(amount), digits)
-    : undefined
-  return normalized === undefined
-    ? Either.left(
-      AdapterError.invalidData(path, `${path.join(".")}: ${amount} is not an amount of ${currency}`)
-    )
-    : Either.right({ amount: normalized, currency })
-}
+/** An upstream amount as money (`Money.fromUpstream`). @since 0.1.0 */
+export const money = (amount: number, currency: string, path: Path) => Money.fromUpstream(amount, currency, path)
 
 const resourceKinds: Record<string, ResourceOut["kind"]> = {
   meeting_room: "meeting_room",

@@ -79,28 +79,9 @@ const text = (value: string | null | undefined): string | undefined => {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed
 }
 
-/**
- * An upstream amount (a JSON number) as money at the currency's minor unit; `InvalidData` naming `path`
- * when it is negative, not finite or finer than the currency's minor unit.
- *
- * @since 0.1.0
- */
-export const money = (
-  amount: number,
-  currency: string,
-  path: Path,
-  externalId?: string
-): Effect.Effect<{ readonly amount: string; readonly currency: string }, AdapterError.AdapterError> => {
-  const digits = Money.minorUnits(currency) ?? 2
-  const normalized = Number.isFinite(amount) && amount >= 0
-    ? Money.normalizeDecimal(String(amount), digits)
-    : undefined
-  return normalized === undefined
-    ? Effect.fail(
-      AdapterError.invalidData(path, `${path.join(".")}: ${amount} is not an amount of ${currency}`, externalId)
-    )
-    : Effect.succeed({ amount: normalized, currency })
-}
+/** An upstream amount as money (`Money.fromUpstream`). @since 0.1.0 */
+export const money = (amount: number, currency: string, path: Path, externalId?: string) =>
+  Money.fromUpstream(amount, currency, path, externalId)
 
 /** Exclusive and inclusive tax rates in percent (`null`: not known). @since 0.1.0 */
 export interface Rates {
