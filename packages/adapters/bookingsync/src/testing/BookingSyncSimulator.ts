@@ -709,20 +709,7 @@ export const make = (options: Options = {}): Effect.Effect<BookingSyncSimulator,
     const sendWebhook = ((args: WebhookArgs & { readonly deliverTo?: string | undefined }) => {
       if (args.deliverTo === undefined) return Effect.sync(() => buildWebhook(args, webhookPath))
       const target = args.deliverTo
-      return Effect.promise(async () => {
-        const request = buildWebhook(args, target)
-        const response = await fetch(target, {
-          method: "POST",
-          headers: {
-            "Content-Type": request.headers["content-type"]!,
-            "User-Agent": request.headers["user-agent"]!,
-            "X-Content-Signature": request.headers["x-content-signature"]!
-          },
-          body: request.body,
-          redirect: "manual"
-        })
-        return { request, status: response.status, body: await response.text() }
-      })
+      return LoopbackServer.deliver(buildWebhook(args, target), target)
     }) as BookingSyncSimulator["sendWebhook"]
 
     // ---- the conformance hooks ----

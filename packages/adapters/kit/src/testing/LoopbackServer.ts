@@ -7,6 +7,7 @@
 import { Effect, type Scope } from "effect"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import type { WebhookRequest } from "../Adapter.js"
 
 /** A request as the handler sees it: the node request plus its whole body. @since 0.1.0 */
 export interface Request {
@@ -96,4 +97,21 @@ export const make = (handler: Handler): Effect.Effect<LoopbackServer, never, Sco
         })
     )
     return { url: `http://127.0.0.1:${port}`, port, requests }
+  })
+
+/**
+ * POSTs a webhook a simulator built (its headers and raw body, exactly) to `url`, as the upstream system
+ * would: redirects are not followed. Answers the request with the receiver's status and body.
+ *
+ * @since 0.1.0
+ */
+export const deliver = (request: WebhookRequest, url: string) =>
+  Effect.promise(async () => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual"
+    })
+    return { request, status: response.status, body: await response.text() }
   })

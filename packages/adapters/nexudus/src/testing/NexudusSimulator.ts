@@ -628,19 +628,7 @@ export const make = (options: Options = {}): Effect.Effect<NexudusSimulator, nev
     }
 
     const deliverWebhook = (args: WebhookArgs, target: string) =>
-      Effect.promise(async (): Promise<Delivery> => {
-        const request = buildWebhook(args, target)
-        const response = await fetch(target, {
-          method: "POST",
-          headers: {
-            "Content-Type": request.headers["content-type"]!,
-            "X-Nexudus-Hook-Signature": request.headers[signatureHeaderName]!
-          },
-          body: request.body,
-          redirect: "manual"
-        })
-        return { request, status: response.status, body: await response.text() }
-      })
+      LoopbackServer.deliver(buildWebhook(args, target), target)
 
     const nonAscii = options.nonAsciiWebhooks ?? true
     /** A booking of a London resource, as a BookingUpdate hook would carry it. */
