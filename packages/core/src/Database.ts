@@ -7,9 +7,17 @@
 import type { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Config, ConfigError, Effect, Layer, Option, Redacted } from "effect"
+import { Cause, Config, ConfigError, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as EmbeddedPostgres from "./EmbeddedPostgres.js"
 import * as Migrations from "./Migrations.js"
+
+/**
+ * The default of `DATABASE_CONNECT_TIMEOUT`. Without one, `pg` waits for a connection forever: a request
+ * made while the server is unreachable (a host that drops packets) would hang instead of failing.
+ *
+ * @since 0.1.0
+ */
+export const defaultConnectTimeout: Duration.Duration = Duration.seconds(10)
 
 /**
  * Where the hub's data lives.
@@ -29,6 +37,12 @@ export const DatabaseConfig = Config.all({
   maxConnections: Config.integer("DATABASE_POOL_SIZE").pipe(
     Config.withDefault(10),
     Config.withDescription("Connections in the pool to a real PostgreSQL server")
+  ),
+  connectTimeout: Config.duration("DATABASE_CONNECT_TIMEOUT").pipe(
+    Config.withDefault(defaultConnectTimeout),
+    Config.withDescription(
+      "How long a query waits for a connection to a real PostgreSQL server (a new one, or a free one of the pool) before it fails"
+    )
   )
 })
 
@@ -41,10 +55,16 @@ export const layerWith = (options: {
   readonly url: Option.Option<Redacted.Redacted>
   readonly dataDir: string
   readonly maxConnections?: number
+  readonly connectTimeout?: Duration.DurationInput | undefined
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError | EmbeddedPostgres.EmbeddedPostgresError> =>
   Option.match(options.url, {
     onSome: (url) =>
-      PgClient.layer({ url, applicationName: "spacesync", maxConnections: options.maxConnections ?? 10 }),
+      PgClient.layer({
+        url,
+        applicationName: "spacesync",
+        maxConnections: options.maxConnections ?? 10,
+        connectTimeout: options.connectTimeout ?? defaultConnectTimeout
+      }),
     onNone: () =>
       Layer.unwrapScoped(Effect.gen(function*() {
         const embedded = yield* EmbeddedPostgres.start(options.dataDir)
@@ -83,3 +103,86 @@ export const layerMigrated = (
   PgClient.PgClient | SqlClient.SqlClient,
   SqlError | EmbeddedPostgres.EmbeddedPostgresError | ConfigError.ConfigError | Migrations.MigrationError
 > => Layer.effectDiscard(Migrations.run(sets)).pipe(Layer.provideMerge(layer))
+
+/**
+ * The database cannot be reached: the server refused or dropped the connection, is shutting down or
+ * starting up, or no connection came within the connect timeout. Unlike other SQL errors it says
+ * nothing about the request, and the same request may succeed later.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DatabaseUnavailable extends Schema.TaggedError<DatabaseUnavailable>()("DatabaseUnavailable", {
+  message: Schema.String
+}) {}
+
+// PostgreSQL's connection exceptions (08…), operator intervention (57P01 admin shutdown, 57P02 crash
+// shutdown, 57P03 cannot connect now) and too many connections (53300).
+const unavailableCode = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/
+const unavailableErrno = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE"
+])
+// What `pg` and `@effect/sql-pg` say when a connection is lost or never comes.
+const unavailableMessage =
+  /Connection terminated|timeout exceeded when trying to connect|Connection timed out|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end/i
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
+
+// Whether `error` (or what caused it) says the connection failed, looking at most `depth` causes deep.
+const connectionFailure = (error: unknown, depth: number): string | undefined => {
+  if (!isObject(error) || depth < 0) return undefined
+  const code = typeof error.code === "string" ? error.code : undefined
+  const message = typeof error.message === "string" ? error.message : ""
+  if (
+    (code !== undefined && (unavailableCode.test(code) || unavailableErrno.has(code))) ||
+    unavailableMessage.test(message)
+  ) {
+    return message === "" ? (code ?? "connection failed") : message
+  }
+  // Node reports a refused connection to a host with several addresses as an AggregateError.
+  if (Array.isArray(error.errors)) {
+    for (const inner of error.errors) {
+      const found = connectionFailure(inner, depth - 1)
+      if (found !== undefined) return found
+    }
+  }
+  return connectionFailure(error.cause, depth - 1)
+}
+
+/**
+ * Why `error` says the database cannot be reached, if it does: a `SqlError` (itself, or the cause of
+ * another error) whose cause is a connection failure. Other SQL errors (a constraint, a syntax error, a
+ * missing table) are not: they are the request's or the code's fault.
+ *
+ * @since 0.1.0
+ */
+export const unavailableReason = (error: unknown): string | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 8 && isObject(current); depth++) {
+    if (current._tag === "DatabaseUnavailable" && typeof current.message === "string") return current.message
+    if (current._tag === "SqlError") return connectionFailure(current, 6)
+    current = current.cause
+  }
+  return undefined
+}
+
+/**
+ * The `DatabaseUnavailable` a cause holds, as a failure or a defect (repositories turn `SqlError` into
+ * defects), if any of its errors says the database cannot be reached.
+ *
+ * @since 0.1.0
+ */
+export const unavailable = (cause: Cause.Cause<unknown>): Option.Option<DatabaseUnavailable> =>
+  Cause.find(cause, (reason) => {
+    const error = reason._tag === "Fail" ? reason.error : reason._tag === "Die" ? reason.defect : undefined
+    const found = unavailableReason(error)
+    return found === undefined ? Option.none() : Option.some(new DatabaseUnavailable({ message: found }))
+  })

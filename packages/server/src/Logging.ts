@@ -100,6 +100,27 @@ const messageText = (message: unknown): string => {
 
 const time = (date: Date) => date.toISOString().slice(11, 23)
 
+const secretPatterns: ReadonlyArray<readonly [RegExp, string]> = [
+  // The password of a URL (`postgres://user:password@host`).
+  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]*:)[^\s@/"'\\]+@/gi, "$1***@"],
+  // A bearer token, a webhook secret, and the hub's own keys, client secrets and access tokens.
+  [/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1***"],
+  [/\bwhsec_[A-Za-z0-9+/=]{8,}/g, "whsec_***"],
+  [/\b(sk|cs|at)_[A-Za-z0-9_]{16,}/g, "$1_***"]
+]
+
+/**
+ * `text` with the secrets it may hold masked: URL passwords, bearer tokens, `whsec_` secrets and the
+ * hub's keys (`sk_…`), client secrets (`cs_…`) and access tokens (`at_…`). A failure's cause is written
+ * as it is (messages, stacks, the errors that caused it), and a driver's error may quote a connection
+ * string or a header: what reaches the log is masked first.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const redactSecrets = (text: string): string =>
+  secretPatterns.reduce((masked, [pattern, replacement]) => masked.replace(pattern, replacement), text)
+
 /**
  * One line per entry: time, level, message, then `key=value` annotations and span durations. A request
  * logged by the HTTP middleware reads `GET /v1/events 200 3ms`. A failure's cause follows on the lines
@@ -137,7 +158,9 @@ export const prettyLine = (
     ].join(" ")
   }
   const line = `${time(entry.date)} ${level} ${text}`
-  return Cause.isEmpty(entry.cause) ? line : `${line}\n${Cause.pretty(entry.cause, { renderErrorCause: true })}`
+  return redactSecrets(
+    Cause.isEmpty(entry.cause) ? line : `${line}\n${Cause.pretty(entry.cause, { renderErrorCause: true })}`
+  )
 }
 
 /**
@@ -149,7 +172,7 @@ export const prettyLine = (
 export const layerWith = (options: Options): Layer.Layer<never> => {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
   const logger = options.format === "json"
-    ? Logger.map(Logger.jsonLogger, write)
+    ? Logger.map(Logger.jsonLogger, (line) => write(redactSecrets(line)))
     : Logger.make<unknown, void>((entry) => write(prettyLine(entry, options.color === true)))
   return Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(options.level))
 }

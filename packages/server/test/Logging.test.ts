@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { TestDatabase } from "@spacesync/core/testing"
-import { ConfigProvider, Effect, Either, LogLevel } from "effect"
+import { Cause, ConfigProvider, Effect, Either, LogLevel } from "effect"
 import * as Logging from "../src/Logging.js"
 import { runCli } from "./support/HubProcess.js"
 
@@ -50,6 +50,24 @@ describe("Logging", () => {
         Effect.provide(layer)
       )
       expect(lines.map((l) => JSON.parse(l).message)).toEqual(["w", "e"])
+    }))
+
+  it.effect("json: a failure's cause is written whole, with URL passwords, tokens and secrets masked", () =>
+    Effect.gen(function*() {
+      const { layer, lines } = capture({ format: "json", level: LogLevel.Info })
+      const error = new Error("connect to postgres://hub:pa55word@db:5432/hub failed", {
+        cause: new Error("sent Bearer at_Vh4Jr9Kc2Lx7Mn1Pq5Rs8Tu3 and whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+      })
+      yield* Effect.logError("Unexpected failure", Cause.die(error)).pipe(Effect.provide(layer))
+      expect(lines).toHaveLength(1)
+      const entry = JSON.parse(lines[0]!)
+      expect(entry.logLevel).toBe("ERROR")
+      expect(entry.cause).toContain("connect to postgres://hub:***@db:5432/hub failed")
+      expect(entry.cause).toContain("sent Bearer *** and whsec_***")
+      expect(lines[0]).not.toMatch(/pa55word|Vh4Jr9Kc|MfKQ9r8G/)
+      expect(Logging.redactSecrets("sk_op_4n8p2r6t0v3x7z1b5d9f3h7k1m_Xb3kP9qR2s cs_q2Jx8l4N0vKz1mR7sT3u")).toBe(
+        "sk_*** cs_***"
+      )
     }))
 
   it.effect("SPACESYNC_LOG_LEVEL takes the usual names; anything else is a configuration error naming them", () =>
