@@ -9,8 +9,11 @@
  * what they return.
  *
  * **Design.** `webhook_deliveries` holds only live deliveries. A worker claims due ones in batches, in one
- * statement: it picks the oldest due rows (at most `perEndpoint` minus what it already has in flight per
- * endpoint, skipping endpoints it has saturated, so one slow endpoint cannot fill a batch), locks them with
+ * statement: it picks the oldest due rows of each platform (read per platform through the
+ * (platform_id, due_at) index, so one platform's backlog never hides another's; platforms take turns in a
+ * batch, each within what the worker lets it have in flight), at most `perEndpoint` minus what it already
+ * has in flight per endpoint (skipping endpoints it has saturated, so one slow endpoint cannot fill a
+ * batch), locks them with
  * `FOR UPDATE SKIP LOCKED` (concurrent workers never wait on or double-claim a row), stamps a lease
  * (`claim_id`, `lease_expires_at`) and returns everything an attempt needs (URL, encrypted secrets, the
  * stored body). Completion is one statement per batch of results: finished deliveries are deleted and
@@ -70,6 +73,7 @@ export interface Claimed {
   readonly tid: string
   readonly deliveryId: Webhook.DeliveryId
   readonly endpointId: Webhook.EndpointId
+  readonly platformId: Ids.PlatformId
   readonly eventId: Ids.EventId
   /** The number of this attempt (1 for the first). */
   readonly attempt: number
@@ -129,6 +133,15 @@ export class DeliveryQueue extends Context.Tag("@spacesync/core/DeliveryQueue")<
     readonly perEndpoint: number
     /** Deliveries the caller already has in flight, per endpoint. */
     readonly inFlight: ReadonlyMap<string, number>
+    /**
+     * How many more deliveries each platform may have claimed (platforms not listed:
+     * `platformDefault`); a platform at 0 is skipped without reading its deliveries.
+     */
+    readonly platformFree?: ReadonlyMap<string, number> | undefined
+    /** What a platform not in `platformFree` may have claimed at most (default `limit`). */
+    readonly platformDefault?: number | undefined
+    /** Finished attempts of the caller not written yet (their rows are still leased). */
+    readonly unwritten?: number | undefined
     readonly lease: Duration.DurationInput
   }) => Effect.Effect<ReadonlyArray<Claimed>>
   /**
@@ -164,6 +177,7 @@ const ClaimedRow = Schema.Struct({
   tid: Schema.String,
   delivery_id: Schema.String,
   endpoint_id: Schema.String,
+  platform_id: Schema.String,
   event_id: Schema.String,
   attempts: Schema.Number,
   schedule_step: Schema.Number,
@@ -186,6 +200,9 @@ interface ClaimRequest {
   readonly limit: number
   readonly perEndpoint: number
   readonly inFlight: ReadonlyMap<string, number>
+  readonly platformFree?: ReadonlyMap<string, number> | undefined
+  readonly platformDefault?: number | undefined
+  readonly unwritten?: number | undefined
   readonly lease: Duration.DurationInput
 }
 
@@ -251,46 +268,68 @@ export const make = Effect.gen(function*() {
     execute: (options) => {
       const busy = [...options.inFlight].filter(([, n]) => n > 0)
       const saturated = busy.filter(([, n]) => n >= options.perEndpoint).map(([id]) => id)
-      // The scan reads the oldest due rows in order (the due_at index), leased ones included, and drops
-      // those after the limit: filtering on claim_id inside the scan would make the planner guess its
-      // selectivity (a queue's statistics are always stale) and choose a bitmap scan and a sort of every
-      // due row. Leased rows are at most what is in flight, so the window only needs that much slack.
+      const platforms = [...(options.platformFree ?? [])]
+      const full = platforms.filter(([, n]) => n <= 0).map(([id]) => id)
+      const platformDefault = Math.max(0, options.platformDefault ?? options.limit)
+      // Each platform's due deliveries are read on their own, oldest first (the (platform_id, due_at)
+      // index), so a platform with a deep backlog never hides another platform's deliveries behind it,
+      // and a platform at its share is not read at all. Within a platform the scan reads the oldest due
+      // rows in order, leased ones included, and drops those after the limit: filtering on claim_id
+      // inside the scan would make the planner guess its selectivity (a queue's statistics are always
+      // stale) and choose a bitmap scan and a sort of every due row. Leased rows are at most what is in
+      // flight, so the window only needs that much slack: this worker's own are counted, twice as many
+      // are allowed for other workers'.
       // Deliveries of a disabled endpoint found on the way (queued while it was being disabled, or
       // recovered while disabled) are parked (due 'infinity') until it is enabled again, so that they
       // never fill the window.
-      // Leased rows keep their place at the head of the due order until they finish; this worker's own
-      // are counted, twice as many are allowed for other workers'.
       const leased = busy.reduce((sum, [, n]) => sum + n, 0)
-      const scan = options.limit * 2 + leased * 3 + 128
+      const slack = leased * 3 + (options.unwritten ?? 0) + 128
+      const scan = options.limit * 2 + slack
       return sql`
         with busy (endpoint_id, free) as (
           select * from unnest(${busy.map(([id]) => id)}::text[], ${
         busy.map(([, n]) => Math.max(0, options.perEndpoint - n))
       }::int[])
         ),
+        pf (platform_id, free) as (
+          select * from unnest(${platforms.map(([id]) => id)}::text[], ${
+        platforms.map(([, n]) => Math.max(0, n))
+      }::int[])
+        ),
         scanned as (
-          select q.tid, q.endpoint_id, q.due_at, coalesce(e.status = 'enabled', false) as enabled
-          from (
-            select d.ctid as tid, d.endpoint_id, d.due_at, d.claim_id
+          select q.tid, q.endpoint_id, q.platform_id, q.due_at, coalesce(e.status = 'enabled', false) as enabled
+          from spacesync.platforms p
+          cross join lateral (
+            select d.ctid as tid, d.endpoint_id, d.platform_id, d.due_at, d.claim_id
             from spacesync.webhook_deliveries d
-            where d.due_at <= now() and d.endpoint_id <> all(${saturated}::text[])
+            where d.platform_id = p.platform_id and d.due_at <= now()
+              and d.endpoint_id <> all(${saturated}::text[])
             order by d.due_at
-            limit ${scan}
+            limit least(${scan}, coalesce((select pf.free from pf where pf.platform_id = p.platform_id), ${platformDefault})
+              * 2 + ${slack})
           ) q
           left join spacesync.webhook_endpoints e on e.endpoint_id = q.endpoint_id
-          where q.claim_id is null
+          where p.platform_id <> all(${full}::text[]) and q.claim_id is null
         ),
         candidates as (
-          select s.tid, s.endpoint_id, s.due_at,
+          select s.tid, s.endpoint_id, s.platform_id, s.due_at,
             row_number() over (partition by s.endpoint_id order by s.due_at, s.tid) as rank
           from scanned s
           where s.enabled
         ),
-        picked as (
-          select c.tid from candidates c
+        allowed as (
+          select c.tid, c.platform_id, c.due_at,
+            row_number() over (partition by c.platform_id order by c.due_at, c.tid) as platform_rank
+          from candidates c
           left join busy b on b.endpoint_id = c.endpoint_id
           where c.rank <= coalesce(b.free, ${options.perEndpoint})
-          order by c.due_at
+        ),
+        picked as (
+          -- Round robin between platforms: every platform's oldest first, then their second oldest, ...
+          select a.tid from allowed a
+          left join pf on pf.platform_id = a.platform_id
+          where a.platform_rank <= coalesce(pf.free, ${platformDefault})
+          order by a.platform_rank, a.due_at
           limit ${options.limit}
         ),
         parked as (
@@ -317,8 +356,8 @@ export const make = Effect.gen(function*() {
           returning d.ctid, d.delivery_id, d.endpoint_id, d.platform_id, d.seq, d.connection_id, d.event_id,
             d.attempts, d.schedule_step, d.trigger, d.event_created_at
         )
-        select c.ctid::text as tid, c.delivery_id, c.endpoint_id, c.event_id, c.attempts, c.schedule_step, c.trigger,
-          c.event_created_at, e.url, e.secrets, pe.body, ${asyncCommit(sql)}
+        select c.ctid::text as tid, c.delivery_id, c.endpoint_id, c.platform_id, c.event_id, c.attempts,
+          c.schedule_step, c.trigger, c.event_created_at, e.url, e.secrets, pe.body, ${asyncCommit(sql)}
         from claimed c
         join spacesync.webhook_endpoints e on e.endpoint_id = c.endpoint_id
         join spacesync.platform_events pe
@@ -334,6 +373,7 @@ export const make = Effect.gen(function*() {
           tid: row.tid,
           deliveryId: row.delivery_id as Webhook.DeliveryId,
           endpointId: row.endpoint_id as Webhook.EndpointId,
+          platformId: row.platform_id as Ids.PlatformId,
           eventId: row.event_id as Ids.EventId,
           attempt: row.attempts,
           scheduleStep: row.schedule_step,
@@ -426,13 +466,14 @@ export const make = Effect.gen(function*() {
             and exists (select 1 from spacesync.webhook_endpoints e where e.endpoint_id = r.endpoint_id))
           returning 1
         ),
+        -- Endpoint rows are only written when their health changes (failing starts or ends, the first
+        -- success): a fan-out to 10,000 endpoints does not rewrite 10,000 endpoint rows.
         hp (endpoint_id, succeeded) as (
           select * from unnest(${[...health.keys()]}::text[], ${[...health.values()]}::bool[])
         ),
         health_locked as (
           select e.endpoint_id, hp.succeeded from spacesync.webhook_endpoints e join hp on hp.endpoint_id = e.endpoint_id
-          where (hp.succeeded and (e.failing_since is not null or e.last_success_at is null
-              or e.last_success_at < now() - interval '1 minute'))
+          where (hp.succeeded and (e.failing_since is not null or e.last_success_at is null))
             or (not hp.succeeded and e.failing_since is null)
           order by e.endpoint_id
           for no key update of e
@@ -664,6 +705,28 @@ export const insertEndpoint = (
   },
   returning: Statement.Fragment
 ) => sql`insert into spacesync.webhook_endpoints ${sql.insert({ ...row })} returning ${returning}`
+
+/**
+ * Inserts endpoint rows (`rows`: their columns) in one statement, returning `returning` for each.
+ *
+ * @internal
+ */
+export const insertEndpoints = (
+  sql: SqlClient.SqlClient,
+  rows: ReadonlyArray<Parameters<typeof insertEndpoint>[1]>,
+  returning: Statement.Fragment
+) =>
+  sql`insert into spacesync.webhook_endpoints (endpoint_id, platform_id, url, event_types, description, secrets)
+    select u.endpoint_id, u.platform_id, u.url,
+      case when u.event_types is null then null else array(select jsonb_array_elements_text(u.event_types)) end,
+      u.description, u.secrets
+    from unnest(
+      ${rows.map((r) => r.endpoint_id)}::text[], ${rows.map((r) => r.platform_id)}::text[],
+      ${rows.map((r) => r.url)}::text[],
+      ${rows.map((r) => r.event_types === null ? null : JSON.stringify(r.event_types))}::jsonb[],
+      ${rows.map((r) => r.description)}::text[], ${rows.map((r) => r.secrets)}::jsonb[]
+    ) as u (endpoint_id, platform_id, url, event_types, description, secrets)
+    returning ${returning}`
 
 /**
  * Updates the settings of the platform's endpoint.

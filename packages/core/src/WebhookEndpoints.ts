@@ -154,6 +154,14 @@ export class WebhookEndpoints extends Context.Tag("@spacesync/core/WebhookEndpoi
     platformId: Ids.PlatformId,
     input: CreateInput
   ) => Effect.Effect<{ readonly endpoint: Endpoint; readonly secret: string }, InvalidEndpoint>
+  /**
+   * Creates endpoints in one statement: all of them, or none when a URL is invalid. Their secrets are
+   * returned here only, in the order of `inputs`.
+   */
+  readonly createMany: (
+    platformId: Ids.PlatformId,
+    inputs: ReadonlyArray<CreateInput>
+  ) => Effect.Effect<ReadonlyArray<{ readonly endpoint: Endpoint; readonly secret: string }>, InvalidEndpoint>
   readonly get: (platformId: Ids.PlatformId, endpointId: string) => Effect.Effect<Endpoint, EndpointNotFound>
   /** The platform's endpoints, oldest first. */
   readonly list: (platformId: Ids.PlatformId) => Effect.Effect<ReadonlyArray<Endpoint>>
@@ -202,6 +210,7 @@ export class WebhookEndpoints extends Context.Tag("@spacesync/core/WebhookEndpoi
 }>() {}
 
 /** Settings of the store. @since 0.1.0 */
+/** @since 0.1.0 */
 export interface Options {
   /** Accept endpoint URLs naming private addresses (default false). */
   readonly allowPrivateTargets?: boolean | undefined
@@ -344,6 +353,11 @@ export const make = (options: Options = {}) =>
       Result: EndpointRow,
       execute: (row) => DeliveryQueue.insertEndpoint(sql, row, columns)
     }))
+    const insertMany = orDie(SqlSchema.findAll({
+      Request: Typed<ReadonlyArray<Parameters<typeof DeliveryQueue.insertEndpoint>[1]>>(),
+      Result: EndpointRow,
+      execute: (rows) => DeliveryQueue.insertEndpoints(sql, rows, columns)
+    }))
     const updateSettings = orDie(SqlSchema.void({
       Request: Typed<Parameters<typeof DeliveryQueue.updateEndpoint>[1]>(),
       execute: (input) => DeliveryQueue.updateEndpoint(sql, input)
@@ -380,15 +394,15 @@ export const make = (options: Options = {}) =>
         }))
       )
 
-    const create = (platformId: Ids.PlatformId, input: CreateInput) =>
-      Effect.gen(function*() {
-        const url = yield* validateUrl(input.url, allowPrivate)
+    // A new endpoint's row and its secret (returned once).
+    const newEndpoint = (platformId: Ids.PlatformId, input: CreateInput) =>
+      Effect.map(validateUrl(input.url, allowPrivate), (url) => {
         const id = Webhook.makeEndpointId()
         const secret = Webhook.generateSecret()
         const secrets: ReadonlyArray<DeliveryQueue.StoredSecret> = [
           { key: box.encrypt("webhook-secrets", secret, id), expiresAt: null }
         ]
-        const row = yield* insert({
+        const row = {
           endpoint_id: id,
           platform_id: platformId,
           url,
@@ -397,9 +411,23 @@ export const make = (options: Options = {}) =>
             : [...new Set(input.eventTypes)],
           description: input.description ?? null,
           secrets: JSON.stringify(secrets)
-        })
-        return { endpoint: toEndpoint(row), secret }
+        }
+        return { row, secret }
+      })
+
+    const create = (platformId: Ids.PlatformId, input: CreateInput) =>
+      Effect.gen(function*() {
+        const { row, secret } = yield* newEndpoint(platformId, input)
+        return { endpoint: toEndpoint(yield* insert(row)), secret }
       }).pipe(Effect.withSpan("WebhookEndpoints.create"))
+
+    const createMany = (platformId: Ids.PlatformId, inputs: ReadonlyArray<CreateInput>) =>
+      Effect.gen(function*() {
+        if (inputs.length === 0) return []
+        const created = yield* Effect.forEach(inputs, (input) => newEndpoint(platformId, input))
+        const rows = new Map((yield* insertMany(created.map((c) => c.row))).map((row) => [row.endpoint_id, row]))
+        return created.map((c) => ({ endpoint: toEndpoint(rows.get(c.row.endpoint_id)!), secret: c.secret }))
+      }).pipe(Effect.withSpan("WebhookEndpoints.createMany"))
 
     const list = (platformId: Ids.PlatformId) =>
       findEndpoints(platformId).pipe(Effect.map((rows) => rows.map(toEndpoint)))
@@ -619,6 +647,7 @@ export const make = (options: Options = {}) =>
 
     return WebhookEndpoints.of({
       create,
+      createMany,
       get: find,
       list,
       update,

@@ -2,6 +2,8 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
 import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { DateTime, Deferred, Duration, Effect, Either, Layer, Stream } from "effect"
+import { createServer, type Server, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
 import { Webhook as StandardWebhook } from "standardwebhooks"
 import * as DeliveryMetrics from "../src/DeliveryMetrics.js"
 import * as DeliveryQueue from "../src/DeliveryQueue.js"
@@ -93,6 +95,7 @@ describe("DeliveryWorker", () => {
         tid: "(0,1)",
         deliveryId: "dlv_test" as Webhook.DeliveryId,
         endpointId: "whe_test" as Webhook.EndpointId,
+        platformId: "plt_test" as Ids.PlatformId,
         eventId: "evt_test" as Ids.EventId,
         attempt: 1,
         scheduleStep: 0,
@@ -531,6 +534,58 @@ describe("DeliveryWorker", () => {
         }).pipe(Effect.provide(workerLayer({ perEndpointConcurrency: 2, concurrency: 16 })))
         expect(target.maxConcurrent.get("/slow")).toBe(2)
         expect((yield* deliveryStates(fast.endpoint.id)).log).toHaveLength(8)
+      }))
+
+    it.scoped("answers that trickle in are recorded in few statements, not one per answer", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(24)
+        // The receiver holds the requests until all 24 are in, then answers one every 8 ms.
+        const held: Array<ServerResponse> = []
+        const server = yield* Effect.acquireRelease(
+          Effect.async<Server>((resume) => {
+            const server = createServer((req, res) => {
+              req.resume()
+              req.on("end", () => {
+                held.push(res)
+                if (held.length === 24) held.forEach((r, i) => setTimeout(() => r.writeHead(200).end(), i * 8))
+              })
+            })
+            server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+          }),
+          (server) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+        )
+        const target = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+        const { endpoint } = yield* createEndpoint(platformId, `${target.url}/trickle`)
+        const batches: Array<number> = []
+        const countingQueue = Layer.effect(
+          DeliveryQueue.DeliveryQueue,
+          Effect.map(DeliveryQueue.make, (queue) =>
+            DeliveryQueue.DeliveryQueue.of({
+              ...queue,
+              complete: (results, options) =>
+                Effect.zipRight(Effect.sync(() => batches.push(results.length)), queue.complete(results, options))
+            }))
+        )
+        yield* Effect.gen(function*() {
+          yield* append(...locations.map((l) => locationEvent(l, 1)))
+          yield* eventually(
+            Effect.map(deliveryStates(endpoint.id), (s) => s.log.length === 24),
+            10_000,
+            "the deliveries"
+          )
+        }).pipe(
+          Effect.provide(
+            DeliveryWorker.layer({ ...fastWorker }).pipe(
+              Layer.provide(countingQueue),
+              Layer.provide(OutboundGuard.dispatcherLayerWith({ allowPrivateTargets: true }))
+            )
+          )
+        )
+        expect(batches.reduce((a, b) => a + b, 0)).toBe(24)
+        // Written when half a claim batch is waiting or the oldest result is 100 ms old: 2 or 3 statements
+        // for answers spread over ~190 ms (a statement every 20 ms would take 8 or more).
+        expect(batches.length).toBeLessThanOrEqual(3)
       }))
 
     it.scoped("exposes attempts by outcome, latency, queue depth and the oldest due delivery as Prometheus text", () =>

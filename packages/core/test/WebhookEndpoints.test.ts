@@ -79,6 +79,42 @@ describe("WebhookEndpoints", () => {
         expect((yield* store.list(platformId)).map((e) => e.id)).toEqual([endpoint.id])
       }))
 
+    it.effect("creates many endpoints in one statement, each with its own secret; one invalid URL creates none", () =>
+      Effect.gen(function*() {
+        const store = yield* Store
+        const sql = yield* SqlClient.SqlClient
+        const box = yield* SecretBox.SecretBox
+        const { platformId } = yield* seedTenant()
+        const created = yield* store.createMany(platformId, [
+          { url: "https://a.example/hooks", eventTypes: ["pricing.updated", "pricing.updated"] },
+          { url: "https://b.example/hooks", description: "b" },
+          { url: "https://c.example/hooks", eventTypes: [] }
+        ])
+        expect(created.map((c) => [c.endpoint.url, c.endpoint.eventTypes, c.endpoint.description])).toEqual([
+          ["https://a.example/hooks", ["pricing.updated"], null],
+          ["https://b.example/hooks", null, "b"],
+          ["https://c.example/hooks", null, null]
+        ])
+        expect(new Set(created.map((c) => c.secret)).size).toBe(3)
+        for (const { endpoint, secret } of created) {
+          const [row] = yield* sql<{ secrets: ReadonlyArray<DeliveryQueue.StoredSecret>; status: string }>`
+            select secrets, status from spacesync.webhook_endpoints where endpoint_id = ${endpoint.id}`
+          expect(row!.status).toBe("enabled")
+          expect(yield* box.decrypt("webhook-secrets", row!.secrets[0]!.key, endpoint.id)).toBe(secret)
+        }
+        const error = yield* Effect.flip(store.createMany(platformId, [
+          { url: "https://d.example/hooks" },
+          { url: "ftp://e.example/hooks" }
+        ]))
+        expect(error).toMatchObject({ _tag: "InvalidEndpoint", reason: "InvalidUrl" })
+        expect((yield* store.list(platformId)).map((e) => e.url).sort()).toEqual([
+          "https://a.example/hooks",
+          "https://b.example/hooks",
+          "https://c.example/hooks"
+        ])
+        expect(yield* store.createMany(platformId, [])).toEqual([])
+      }))
+
     it.effect("scopes everything by platform: another platform's endpoint is not found", () =>
       Effect.gen(function*() {
         const store = yield* Store
