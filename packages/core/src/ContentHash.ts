@@ -55,20 +55,65 @@ export interface SnapshotHashes {
   readonly entities: Readonly<Record<string, Hash>>
 }
 
-/** @since 0.1.0 */
-export const snapshot = (value: LocationSnapshot.LocationSnapshot): SnapshotHashes => {
+const byId = <A extends { readonly id: string }>(a: A, b: A) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const sortedById = <A extends { readonly id: string }>(items: ReadonlyArray<A>): ReadonlyArray<A> => {
+  for (let i = 1; i < items.length; i++) {
+    if (byId(items[i - 1]!, items[i]!) > 0) return [...items].sort(byId)
+  }
+  return items
+}
+
+/**
+ * Every hash of a snapshot, and its canonical JSON text: `CanonicalJson.stringify` of
+ * `LocationSnapshot.normalize(value)`, exactly (what the snapshot store keeps), put together from the
+ * texts the hashes were computed from instead of serializing every entity a second time.
+ *
+ * @since 0.1.0
+ */
+export const snapshotWithText = (
+  value: LocationSnapshot.LocationSnapshot
+): { readonly hashes: SnapshotHashes; readonly text: string } => {
   const entities: Record<string, Hash> = {}
-  const locationHash = location(value.location)
+  const normalizedLocation = LocationSnapshot.normalizeLocation(value.location)
+  const locationText = CanonicalJson.stringify(normalizedLocation)
+  let locationHash: Hash
+  if (normalizedLocation.sourceUpdatedAt === undefined) locationHash = sha256(locationText)
+  else {
+    const { sourceUpdatedAt: _, ...content } = normalizedLocation
+    locationHash = sha256(CanonicalJson.stringify(content))
+  }
   entities[value.location.id] = locationHash
-  const resourceEntries = value.resources.map((r) => [r.id, entities[r.id] = resource(r)] as const)
-  const priceEntries = value.prices.map((p) => [p.id, entities[p.id] = price(p)] as const)
-  const resources = dataSet(resourceEntries)
-  const prices = dataSet(priceEntries)
+  const resources = sortedById(value.resources)
+  const resourceTexts = new Array<string>(resources.length)
+  const resourceEntries = new Array<readonly [string, Hash]>(resources.length)
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!
+    const text = CanonicalJson.stringify(LocationSnapshot.normalizeResource(r))
+    resourceTexts[i] = text
+    resourceEntries[i] = [r.id, entities[r.id] = sha256(text)]
+  }
+  const prices = sortedById(value.prices)
+  const priceTexts = new Array<string>(prices.length)
+  const priceEntries = new Array<readonly [string, Hash]>(prices.length)
+  for (let i = 0; i < prices.length; i++) {
+    const p = prices[i]!
+    const text = CanonicalJson.stringify(LocationSnapshot.normalizePrice(p))
+    priceTexts[i] = text
+    priceEntries[i] = [p.id, entities[p.id] = sha256(text)]
+  }
+  const resourcesHash = dataSet(resourceEntries)
+  const pricesHash = dataSet(priceEntries)
   return {
-    hash: sha256(CanonicalJson.stringify({ location: locationHash, prices, resources })),
-    location: locationHash,
-    resources,
-    prices,
-    entities
+    hashes: {
+      hash: sha256(CanonicalJson.stringify({ location: locationHash, prices: pricesHash, resources: resourcesHash })),
+      location: locationHash,
+      resources: resourcesHash,
+      prices: pricesHash,
+      entities
+    },
+    text: `{"location":${locationText},"prices":[${priceTexts.join(",")}],"resources":[${resourceTexts.join(",")}]}`
   }
 }
+
+/** @since 0.1.0 */
+export const snapshot = (value: LocationSnapshot.LocationSnapshot): SnapshotHashes => snapshotWithText(value).hashes

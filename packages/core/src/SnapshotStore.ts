@@ -14,6 +14,7 @@ import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import * as CanonicalJson from "./CanonicalJson.js"
 import * as ContentHash from "./ContentHash.js"
+import { Typed } from "./internal/sql.js"
 
 /** Data-set hashes of a stored snapshot. @since 0.1.0 */
 export interface DataSetHashes {
@@ -31,6 +32,11 @@ export interface SnapshotSummary {
   readonly deleted: boolean
   /** The last sync recorded an error for this location (see `SyncEngine`). */
   readonly syncError: boolean
+  /**
+   * The fingerprint of the adapter source the current snapshot was derived from, when the writer gave one
+   * (see `SyncEngine`); `null` when unknown.
+   */
+  readonly sourceFingerprint: string | null
 }
 
 /** A stored location: its current snapshot and everything known about it. @since 0.1.0 */
@@ -58,6 +64,25 @@ export interface SnapshotVersion {
   readonly hash: ContentHash.Hash
   readonly deleted: boolean
   readonly recordedAt: DateTime.Utc
+}
+
+/** One location to store with `saveAll`. @since 0.1.0 */
+export interface SaveInput {
+  readonly snapshot: LocationSnapshot.LocationSnapshot
+  /** Its hashes when the caller has them already (they must be `ContentHash.snapshot` of it). */
+  readonly hashes?: ContentHash.SnapshotHashes | undefined
+  /** With `hashes`: its canonical text, as `ContentHash.snapshotWithText` gives it. */
+  readonly text?: string | undefined
+  /** The fingerprint of the source it was derived from, stored with it (see `SnapshotSummary`). */
+  readonly sourceFingerprint?: string | null | undefined
+}
+
+/** A location whose source changed without changing its snapshot (see `recordFingerprints`). @since 0.1.0 */
+export interface FingerprintUpdate {
+  readonly locationId: LocationId
+  /** The snapshot hash the fingerprint belongs to: nothing is recorded if the stored hash is another. */
+  readonly hash: ContentHash.Hash
+  readonly sourceFingerprint: string
 }
 
 /**
@@ -92,6 +117,20 @@ export class SnapshotStore extends Context.Tag("@spacesync/core/SnapshotStore")<
     snapshot: LocationSnapshot.LocationSnapshot,
     hashes?: ContentHash.SnapshotHashes
   ) => Effect.Effect<SaveResult>
+  /**
+   * `save` for many locations at once, in one transaction and a few statements whatever their number (the
+   * rows are locked in location id order); the results are in the order of `inputs`. Each input's
+   * `sourceFingerprint` (or null) is stored with its new version.
+   */
+  readonly saveAll: (
+    accountId: AccountId,
+    inputs: ReadonlyArray<SaveInput>
+  ) => Effect.Effect<ReadonlyArray<SaveResult>>
+  /**
+   * Records the source fingerprints of locations whose stored snapshot is still current (a source that
+   * changed only in what the snapshot leaves out, or in key order): one statement; no new version.
+   */
+  readonly recordFingerprints: (updates: ReadonlyArray<FingerprintUpdate>) => Effect.Effect<void>
   /** Marks a location deleted as a new version (its last snapshot is kept). `None` if unknown or already deleted. */
   readonly markDeleted: (locationId: LocationId) => Effect.Effect<Option.Option<StoredSnapshot>>
   /** Records the problem the last sync had with a location (its snapshot stays as it was). */
@@ -123,6 +162,7 @@ const Row = Schema.Struct({
   snapshot: Schema.parseJson(LocationSnapshot.LocationSnapshot),
   deleted: Schema.Boolean,
   sync_error: Schema.Boolean,
+  source_fingerprint: Schema.NullOr(Schema.String),
   updated_at: Schema.DateTimeUtcFromDate
 })
 
@@ -142,8 +182,11 @@ const SummaryRow = Schema.Struct({
   version: Schema.Number,
   hash: Schema.String,
   deleted: Schema.Boolean,
-  sync_error: Schema.Boolean
+  sync_error: Schema.Boolean,
+  source_fingerprint: Schema.NullOr(Schema.String)
 })
+
+const WrittenRow = Schema.Struct({ location_id: LocationId, updated_at: Schema.DateTimeUtcFromDate })
 
 const toHead = (row: typeof HeadRow.Type): Omit<StoredSnapshot, "snapshot"> => ({
   locationId: row.location_id,
@@ -155,6 +198,7 @@ const toHead = (row: typeof HeadRow.Type): Omit<StoredSnapshot, "snapshot"> => (
   entityHashes: row.entity_hashes,
   deleted: row.deleted,
   syncError: row.sync_error,
+  sourceFingerprint: row.source_fingerprint,
   updatedAt: row.updated_at
 })
 
@@ -176,7 +220,8 @@ export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
 
   const columns = sql`location_id, account_id, external_id, version, hash, location_hash, resources_hash,
-    prices_hash, entity_hashes, deleted_at is not null as deleted, sync_error is not null as sync_error, updated_at`
+    prices_hash, entity_hashes, deleted_at is not null as deleted, sync_error is not null as sync_error,
+    source_fingerprint, updated_at`
 
   const findRow = SqlSchema.findOne({
     Request: LocationId,
@@ -188,41 +233,80 @@ export const make = Effect.gen(function*() {
     Result: HeadRow,
     execute: (id) => sql`select ${columns} from spacesync.locations where location_id = ${id} for update`
   })
+  // Always in location id order: concurrent writers lock rows in one global order, so never in a cycle.
+  const lockHeads = SqlSchema.findAll({
+    Request: Schema.Array(LocationId),
+    Result: HeadRow,
+    execute: (ids) =>
+      sql`select ${columns} from spacesync.locations where location_id = any(${ids}::text[])
+          order by location_id for update`
+  })
   const findSummaries = SqlSchema.findAll({
     Request: AccountId,
     Result: SummaryRow,
     execute: (accountId) =>
       sql`select location_id, external_id, version, hash, deleted_at is not null as deleted,
-          sync_error is not null as sync_error
+          sync_error is not null as sync_error, source_fingerprint
           from spacesync.locations where account_id = ${accountId}`
   })
 
-  const upsertHead = SqlSchema.single({
-    // The head row as written: hashes and snapshot as the JSON text the caller already has.
-    Request: Schema.Struct({
-      ...Row.pick(
-        "location_id",
-        "account_id",
-        "external_id",
-        "version",
-        "hash",
-        "location_hash",
-        "resources_hash",
-        "prices_hash"
-      ).fields,
-      entity_hashes: Schema.String,
-      snapshot: Schema.String
-    }),
-    Result: Schema.Struct({ updated_at: Schema.DateTimeUtcFromDate }),
-    execute: (head) =>
-      sql`insert into spacesync.locations ${sql.insert(head)}
-        on conflict (location_id) do update set
-          external_id = excluded.external_id, version = excluded.version, hash = excluded.hash,
-          location_hash = excluded.location_hash, resources_hash = excluded.resources_hash,
-          prices_hash = excluded.prices_hash, entity_hashes = excluded.entity_hashes,
-          snapshot = excluded.snapshot, deleted_at = null, sync_error = null, sync_error_at = null,
-          updated_at = now()
-        returning updated_at`
+  /** A new version of one location as written: hashes and snapshot as the JSON text the caller already has. */
+  interface HeadInput {
+    readonly location_id: LocationId
+    readonly account_id: AccountId
+    readonly external_id: string
+    readonly version: number
+    readonly hash: string
+    readonly location_hash: string
+    readonly resources_hash: string
+    readonly prices_hash: string
+    readonly entity_hashes: string
+    readonly snapshot: string
+    readonly source_fingerprint: string | null
+  }
+  // New versions of any number of locations, each named once: their current rows and history rows in one
+  // statement, every value its own parameter (the snapshot text is sent once, for both tables).
+  const writeHeads = SqlSchema.findAll({
+    Request: Typed<ReadonlyArray<HeadInput>>(),
+    Result: WrittenRow,
+    execute: (heads) =>
+      sql`with input (location_id, account_id, external_id, version, hash, location_hash, resources_hash,
+          prices_hash, entity_hashes, snapshot, source_fingerprint) as (
+          values ${
+        sql.join(",", false)(heads.map((h) =>
+          sql`(${h.location_id}, ${h.account_id}, ${h.external_id}, ${h.version}, ${h.hash}, ${h.location_hash},
+              ${h.resources_hash}, ${h.prices_hash}, ${h.entity_hashes}, ${h.snapshot}, ${h.source_fingerprint})`
+        ))
+      }
+        ),
+        heads as (
+          insert into spacesync.locations (location_id, account_id, external_id, version, hash, location_hash,
+            resources_hash, prices_hash, entity_hashes, snapshot, source_fingerprint)
+          select location_id, account_id, external_id, version::integer, hash, location_hash, resources_hash,
+            prices_hash, entity_hashes::jsonb, snapshot, source_fingerprint
+          from input
+          on conflict (location_id) do update set
+            external_id = excluded.external_id, version = excluded.version, hash = excluded.hash,
+            location_hash = excluded.location_hash, resources_hash = excluded.resources_hash,
+            prices_hash = excluded.prices_hash, entity_hashes = excluded.entity_hashes,
+            snapshot = excluded.snapshot, source_fingerprint = excluded.source_fingerprint, deleted_at = null,
+            sync_error = null, sync_error_at = null, updated_at = now()
+          returning location_id, updated_at
+        ),
+        versions as (
+          insert into spacesync.location_versions (location_id, version, hash, snapshot, deleted)
+          select location_id, version::integer, hash, snapshot, false from input
+        )
+        select location_id, updated_at from heads`
+  })
+  const updateFingerprints = SqlSchema.void({
+    Request: Typed<ReadonlyArray<FingerprintUpdate>>(),
+    execute: (updates) =>
+      sql`update spacesync.locations l set source_fingerprint = u.fingerprint
+          from (values ${
+        sql.join(",", false)(updates.map((u) => sql`(${u.locationId}, ${u.hash}, ${u.sourceFingerprint})`))
+      }) as u (location_id, hash, fingerprint)
+          where l.location_id = u.location_id and l.hash = u.hash and l.deleted_at is null`
   })
   const markHeadDeleted = SqlSchema.single({
     Request: Schema.Struct({ locationId: LocationId, version: Schema.Number }),
@@ -259,76 +343,147 @@ export const make = Effect.gen(function*() {
           version: row.version,
           hash: row.hash,
           deleted: row.deleted,
-          syncError: row.sync_error
+          syncError: row.sync_error,
+          sourceFingerprint: row.source_fingerprint
         }))
       ),
       Effect.orDie,
       Effect.withSpan("SnapshotStore.summaries")
     )
 
+  interface SaveItem {
+    readonly locationId: LocationId
+    readonly snapshot: LocationSnapshot.LocationSnapshot
+    readonly hashes: ContentHash.SnapshotHashes
+    readonly text: string | undefined
+    readonly sourceFingerprint: string | null
+  }
+
+  // Items in runs that name each location at most once (a location named twice is written twice, in order).
+  const distinctRuns = (items: ReadonlyArray<SaveItem>) => {
+    const runs: Array<Array<SaveItem>> = []
+    let run: Array<SaveItem> = []
+    let ids = new Set<LocationId>()
+    for (const item of items) {
+      if (ids.has(item.locationId)) {
+        runs.push(run)
+        run = []
+        ids = new Set()
+      }
+      ids.add(item.locationId)
+      run.push(item)
+    }
+    if (run.length > 0) runs.push(run)
+    return runs
+  }
+
+  // One run: one statement locks the current rows, one writes every new version.
+  const saveRun = (accountId: AccountId, run: ReadonlyArray<SaveItem>) =>
+    Effect.gen(function*() {
+      const locked = yield* lockHeads(run.map((item) => item.locationId))
+      const previousById = new Map(locked.map((row) => [row.location_id, row]))
+      const results: Array<SaveResult | undefined> = []
+      const heads: Array<HeadInput> = []
+      for (const { hashes, locationId, snapshot, sourceFingerprint, text } of run) {
+        const previous = previousById.get(locationId)
+        if (previous !== undefined && previous.account_id !== accountId) {
+          return yield* Effect.dieMessage(`Location ${locationId} belongs to another account`)
+        }
+        if (previous !== undefined && previous.hash === hashes.hash && !previous.deleted) {
+          results.push({
+            _tag: "Unchanged",
+            current: {
+              locationId,
+              externalId: previous.external_id,
+              version: previous.version,
+              hash: previous.hash,
+              deleted: false,
+              syncError: false,
+              sourceFingerprint: previous.source_fingerprint
+            }
+          })
+          continue
+        }
+        heads.push({
+          location_id: locationId,
+          account_id: accountId,
+          external_id: snapshot.location.externalId,
+          version: previous === undefined ? 1 : previous.version + 1,
+          hash: hashes.hash,
+          location_hash: hashes.location,
+          resources_hash: hashes.resources,
+          prices_hash: hashes.prices,
+          entity_hashes: JSON.stringify(hashes.entities),
+          snapshot: text ?? CanonicalJson.stringify(snapshot),
+          source_fingerprint: sourceFingerprint
+        })
+        results.push(undefined)
+      }
+      const written = heads.length === 0
+        ? new Map<LocationId, DateTime.Utc>()
+        : new Map((yield* writeHeads(heads)).map((row) => [row.location_id, row.updated_at]))
+      let next = 0
+      return results.map((result, i): SaveResult => {
+        if (result !== undefined) return result
+        const head = heads[next++]!
+        const { hashes, snapshot } = run[i]!
+        const previous = previousById.get(head.location_id)
+        return {
+          _tag: "Saved",
+          previous: previous === undefined ? Option.none() : Option.some(toHead(previous)),
+          current: {
+            locationId: head.location_id,
+            accountId,
+            externalId: head.external_id,
+            version: head.version,
+            hash: hashes.hash,
+            hashes: { location: hashes.location, resources: hashes.resources, prices: hashes.prices },
+            entityHashes: hashes.entities,
+            snapshot,
+            deleted: false,
+            syncError: false,
+            sourceFingerprint: head.source_fingerprint,
+            updatedAt: written.get(head.location_id)!
+          }
+        }
+      })
+    })
+
+  const saveAll = (accountId: AccountId, inputs: ReadonlyArray<SaveInput>): Effect.Effect<ReadonlyArray<SaveResult>> =>
+    Effect.gen(function*() {
+      const items = inputs.map((input): SaveItem => {
+        const snapshot = LocationSnapshot.normalize(input.snapshot)
+        const given = input.hashes === undefined
+          ? ContentHash.snapshotWithText(snapshot)
+          : { hashes: input.hashes, text: input.text }
+        return {
+          locationId: snapshot.location.id,
+          snapshot,
+          hashes: given.hashes,
+          text: given.text,
+          sourceFingerprint: input.sourceFingerprint ?? null
+        }
+      })
+      const results: Array<SaveResult> = []
+      for (const run of distinctRuns(items)) results.push(...(yield* saveRun(accountId, run)))
+      return results
+    }).pipe(sql.withTransaction, Effect.orDie, Effect.withSpan("SnapshotStore.saveAll"))
+
   const save = (
     accountId: AccountId,
     input: LocationSnapshot.LocationSnapshot,
     precomputed?: ContentHash.SnapshotHashes
   ): Effect.Effect<SaveResult> =>
-    Effect.gen(function*() {
-      const snapshot = LocationSnapshot.normalize(input)
-      const hashes = precomputed ?? ContentHash.snapshot(snapshot)
-      const locationId = snapshot.location.id
-      const previous = yield* lockHead(locationId)
-      if (Option.isSome(previous) && previous.value.account_id !== accountId) {
-        return yield* Effect.dieMessage(`Location ${locationId} belongs to another account`)
-      }
-      if (Option.isSome(previous) && previous.value.hash === hashes.hash && !previous.value.deleted) {
-        const row = previous.value
-        return {
-          _tag: "Unchanged",
-          current: {
-            locationId,
-            externalId: row.external_id,
-            version: row.version,
-            hash: row.hash,
-            deleted: false,
-            syncError: false
-          }
-        } as const
-      }
-      const version = Option.match(previous, { onNone: () => 1, onSome: (row) => row.version + 1 })
-      const text = CanonicalJson.stringify(snapshot)
-      const entityHashes = JSON.stringify(hashes.entities)
-      const row = yield* upsertHead({
-        location_id: locationId,
-        account_id: accountId,
-        external_id: snapshot.location.externalId,
-        version,
-        hash: hashes.hash,
-        location_hash: hashes.location,
-        resources_hash: hashes.resources,
-        prices_hash: hashes.prices,
-        entity_hashes: entityHashes,
-        snapshot: text
-      })
-      yield* sql`insert into spacesync.location_versions ${
-        sql.insert({ location_id: locationId, version, hash: hashes.hash, snapshot: text, deleted: false })
-      }`
-      return {
-        _tag: "Saved",
-        previous: Option.map(previous, toHead),
-        current: {
-          locationId,
-          accountId,
-          externalId: snapshot.location.externalId,
-          version,
-          hash: hashes.hash,
-          hashes: { location: hashes.location, resources: hashes.resources, prices: hashes.prices },
-          entityHashes: hashes.entities,
-          snapshot,
-          deleted: false,
-          syncError: false,
-          updatedAt: row.updated_at
-        }
-      } as const
-    }).pipe(sql.withTransaction, Effect.orDie, Effect.withSpan("SnapshotStore.save"))
+    saveAll(accountId, [{ snapshot: input, hashes: precomputed }]).pipe(
+      Effect.map((results) => results[0]!),
+      Effect.withSpan("SnapshotStore.save")
+    )
+
+  const recordFingerprints = (updates: ReadonlyArray<FingerprintUpdate>) =>
+    updates.length === 0 ? Effect.void : updateFingerprints(updates).pipe(
+      Effect.orDie,
+      Effect.withSpan("SnapshotStore.recordFingerprints")
+    )
 
   const markDeleted = (locationId: LocationId): Effect.Effect<Option.Option<StoredSnapshot>> =>
     Effect.gen(function*() {
@@ -387,7 +542,18 @@ export const make = Effect.gen(function*() {
       Effect.withSpan("SnapshotStore.atVersion")
     )
 
-  return SnapshotStore.of({ get, summaries, save, markDeleted, recordError, clearError, history, atVersion })
+  return SnapshotStore.of({
+    get,
+    summaries,
+    save,
+    saveAll,
+    recordFingerprints,
+    markDeleted,
+    recordError,
+    clearError,
+    history,
+    atVersion
+  })
 })
 
 /**

@@ -1,9 +1,12 @@
 /**
  * The sync engine: for one account, read its locations' snapshots through the adapter's one read
  * (`Adapter.Snapshots`), decode each, hash it, compare with the stored snapshot and write each changed
- * location's new version, its history row and its change events (which fan out in that same transaction). Changed locations that
- * arrive together share a transaction (up to 64); one that arrives alone gets its own. Unchanged data
- * writes and emits nothing, and a source seen before is not hashed again (see `hashCacheSize`).
+ * location's new version, its history row and its change events (which fan out in that same transaction).
+ * Changed locations that arrive together share a transaction (up to 256, written with
+ * `SnapshotStore.saveAll` in a few statements); one that arrives alone gets its own. Unchanged data writes
+ * and emits nothing, and a source seen before is not derived or hashed again: each version is stored with
+ * the fingerprint of its source, loaded with the account's summaries in one query (see also
+ * `hashCacheSize`).
  *
  * Three kinds of run go through the same adapter read:
  * - **full**: `read(All)`; a read that completes is the complete listing, so what it did not yield is
@@ -58,7 +61,7 @@ import { type Account, Accounts, type SyncCounts, type SyncOutcome } from "./Acc
 import { Adapters } from "./Adapters.js"
 import * as ContentHash from "./ContentHash.js"
 import * as EventLog from "./EventLog.js"
-import { SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
+import { type FingerprintUpdate, SnapshotStore, type SnapshotSummary, type StoredSnapshot } from "./SnapshotStore.js"
 
 /** What a run reads. @since 0.1.0 */
 export interface SyncOptions {
@@ -242,8 +245,8 @@ type LocationResult = Adapter.LocationResult
 // Canonical sources skip the schema (see `LocationSnapshot.decodeSource`); anything else gets its first error.
 const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
 
-// The most new versions written in one transaction.
-const writeBatchSize = 64
+// The most new versions written in one transaction (a few statements each, whatever their number).
+const writeBatchSize = 256
 // The most listed items decoded and hashed before their new versions are written.
 const groupSize = 512
 
@@ -255,15 +258,25 @@ const byLocationId = (
 // A fingerprint of a decoded source: the SHA-256 of its JSON text, keys in the order given. A decoded source
 // is plain JSON data, so equal fingerprints mean equal data, and for the same location (whose id fixes
 // the account) equal data means the same snapshot and hash. Another key order only gives another
-// fingerprint: a recomputation, never a missed change.
-const sourceFingerprint = (source: LocationSnapshot.LocationSnapshotSource): string => sha256Hex(JSON.stringify(source))
+// fingerprint: a recomputation, never a missed change. Fingerprints are stored with each new version
+// (`SnapshotSummary.sourceFingerprint`), so they outlive the process: the prefix names the derivation
+// (`fromSource`, normalization, `ContentHash`), and must change whenever what a source maps to does,
+// so that fingerprints stored by an older hub are recomputed instead of trusted.
+// The fingerprint is taken of the source's digest (`Adapter.ReadItem.Snapshot.digest`, which an adapter
+// that reads JSON text may give, else computed here), so that either gives the same fingerprint.
+const fingerprintPrefix = "spacesync-source-1\n"
+const fingerprintOf = (digest: string): string => sha256Hex(fingerprintPrefix + digest)
+const sourceFingerprint = (source: LocationSnapshot.LocationSnapshotSource): string =>
+  fingerprintOf(sha256Hex(JSON.stringify(source)))
 
 /**
  * The snapshot hash last computed for each location, with the fingerprint of the source it was computed
  * from: a pure function's results (see `sourceFingerprint`), so reusing one is the same as recomputing
  * it. Every listed location is still fetched and decoded; what an unchanged source skips is deriving
  * its ids and hashing its entities (about two thirds of the work). Holds up to `capacity` locations,
- * dropping the least recently computed; 0 disables it.
+ * dropping the least recently computed; 0 disables it. The fingerprint stored with each location's
+ * current version does the same from the database (also after a restart); this cache adds the sources
+ * hashed in this process whose stored fingerprint is another.
  */
 const makeHashCache = (capacity: number) => {
   const entries = new Map<LocationId, { readonly fingerprint: string; readonly hash: ContentHash.Hash }>()
@@ -438,6 +451,8 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             readonly previous: SnapshotSummary | undefined
             readonly snapshot: LocationSnapshot.LocationSnapshot
             readonly hashes: ContentHash.SnapshotHashes
+            readonly text: string
+            readonly sourceFingerprint: string
           }
 
         const invalid = (externalId: string | null, message: string, path: ReadonlyArray<string | number>): Step => ({
@@ -457,8 +472,19 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         }
 
         // Decoding, hub ids and hashing are synchronous CPU work: an unchanged location costs no effect and
-        // no database round trip.
-        const prepare = (item: LocationResult): Step | undefined => {
+        // no database round trip. An unchanged source (its fingerprint stored with the current version, or
+        // cached) is not even derived or hashed. A source that changed without changing the snapshot gets its
+        // new fingerprint added to `fingerprints`, recorded with the group's writes.
+        // Whether `fingerprint` is that of the source of `current`'s stored version, or of a source this process
+        // hashed to `current`'s hash; the latter's fingerprint is then noted to be recorded.
+        const isKnown = (current: SnapshotSummary, fingerprint: string, fingerprints: Array<FingerprintUpdate>) => {
+          if (current.sourceFingerprint === fingerprint) return true
+          if (!hashCache.enabled || hashCache.get(current.locationId, fingerprint) !== current.hash) return false
+          fingerprints.push({ locationId: current.locationId, hash: current.hash, sourceFingerprint: fingerprint })
+          return true
+        }
+
+        const prepare = (item: LocationResult, fingerprints: Array<FingerprintUpdate>): Step | undefined => {
           counts.listed++
           const externalId = Adapter.externalIdOf(item)
           if (externalId !== null) seen.add(externalId)
@@ -469,7 +495,20 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
             stages.cpu(stage, now - mark)
             mark = now
           }
-          const decoded = decodeSource(item.source)
+          // A source whose digest the adapter gives is recognized before it is even decoded.
+          const given = item.digest === undefined || externalId === null ? undefined : fingerprintOf(item.digest)
+          if (given !== undefined && externalId !== null) {
+            const summary = known.get(externalId)
+            if (summary !== undefined && !summary.deleted && isKnown(summary, given, fingerprints)) {
+              lap("hashMillis")
+              return unchanged(summary)
+            }
+          }
+          // A source given with its digest is canonical already (see `ReadItem.Snapshot`): validated once, by
+          // the adapter.
+          const decoded = given !== undefined
+            ? Either.right(item.source as LocationSnapshot.LocationSnapshotSource)
+            : decodeSource(item.source)
           lap("decodeMillis")
           if (Either.isLeft(decoded)) {
             const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
@@ -482,33 +521,49 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           const sourceId = decoded.right.location.externalId
           const previous = known.get(sourceId)
           const current = previous === undefined || previous.deleted ? undefined : previous
-          // The same source as when this location was last hashed: its hash is known.
-          const fingerprint = hashCache.enabled ? sourceFingerprint(decoded.right) : undefined
-          if (current !== undefined && fingerprint !== undefined) {
-            const hash = hashCache.get(current.locationId, fingerprint)
+          // The same source as the stored version's, or as when this location was last hashed: its hash is known.
+          const fingerprint = given !== undefined && decoded.right === item.source
+            ? given
+            : sourceFingerprint(decoded.right)
+          // (A given fingerprint of this very source was looked up above already.)
+          if (current !== undefined && given !== fingerprint) {
+            const isSame = isKnown(current, fingerprint, fingerprints)
             lap("hashMillis")
-            if (hash === current.hash) return unchanged(current)
+            if (isSame) return unchanged(current)
           }
           const snapshot = LocationSnapshot.fromSource(accountId, decoded.right)
           lap("decodeMillis")
           if (Either.isLeft(snapshot)) return invalid(sourceId, snapshot.left.message, snapshot.left.path)
-          const hashes = ContentHash.snapshot(snapshot.right)
-          if (fingerprint !== undefined) hashCache.set(snapshot.right.location.id, fingerprint, hashes.hash)
+          const { hashes, text } = ContentHash.snapshotWithText(snapshot.right)
+          hashCache.set(snapshot.right.location.id, fingerprint, hashes.hash)
           lap("hashMillis")
-          if (current !== undefined && current.hash === hashes.hash) return unchanged(current)
-          return { _tag: "Write", previous, snapshot: snapshot.right, hashes }
+          if (current !== undefined && current.hash === hashes.hash) {
+            fingerprints.push({ locationId: current.locationId, hash: current.hash, sourceFingerprint: fingerprint })
+            return unchanged(current)
+          }
+          return { _tag: "Write", previous, snapshot: snapshot.right, hashes, text, sourceFingerprint: fingerprint }
         }
 
-        // New versions of locations that arrive together are written in one transaction: each one's
-        // snapshot and history row, then all their events (which fan out in that same transaction). The
-        // event log's commit-order lock and the commit are paid once per batch instead of once per location.
+        // New versions of locations that arrive together are written in one transaction: their snapshots
+        // and history rows (`saveAll`: a few statements for the whole batch), then all their events (which
+        // fan out in that same transaction). The event log's commit-order lock and the commit are paid once
+        // per batch instead of once per location.
         const write = (steps: ReadonlyArray<Extract<Step, { _tag: "Write" }>>) =>
           Effect.gen(function*() {
             const written = yield* Effect.gen(function*() {
               const changes: Array<EventLog.NewEvent> = []
-              // In location id order: concurrent batches lock rows in one global order, so never in a cycle.
-              for (const step of [...steps].sort(byLocationId)) {
-                const result = yield* store.save(accountId, step.snapshot, step.hashes)
+              // In location id order: events in a stable order (`saveAll` locks rows in that order anyway).
+              const sorted = [...steps].sort(byLocationId)
+              const results = yield* store.saveAll(
+                accountId,
+                sorted.map((step) => ({
+                  snapshot: step.snapshot,
+                  hashes: step.hashes,
+                  text: step.text,
+                  sourceFingerprint: step.sourceFingerprint
+                }))
+              )
+              for (const result of results) {
                 if (result._tag === "Saved") changes.push(...changeEvents(result.previous, result.current))
               }
               return yield* log.append(changes)
@@ -525,6 +580,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
         const apply = (items: ReadonlyArray<Adapter.ReadItem>): Effect.Effect<void> =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
+            const fingerprints: Array<FingerprintUpdate> = []
             for (const item of items) {
               if (item._tag === "Checkpoint") {
                 checkpoint = item.cursor
@@ -539,12 +595,13 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 continue
               }
               progress.read++
-              const step = prepare(item)
+              const step = prepare(item, fingerprints)
               if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)
               else if (step._tag === "Failed") yield* fail(step.externalId, step.error)
               else yield* stages.database(store.clearError(step.locationId))
             }
+            if (fingerprints.length > 0) yield* stages.database(store.recordFingerprints(fingerprints))
             for (const batch of Arr.chunksOf(writes, writeBatchSize)) yield* write(batch)
           })
 

@@ -179,6 +179,21 @@ describe("ContentHash", () => {
     )
   })
 
+  it("snapshotWithText gives the hashes and exactly the canonical text of the normalized snapshot", () => {
+    fc.assert(
+      fc.property(snapshotArb, fc.integer(), fc.boolean(), (snapshot, seed, touched) => {
+        const shuffledSnapshot = reorderCollections(snapshot, seed)
+        const value = touched
+          ? { ...shuffledSnapshot, location: { ...shuffledSnapshot.location, sourceUpdatedAt: "2026-01-02T03:04:05Z" } }
+          : shuffledSnapshot
+        const { hashes, text } = ContentHash.snapshotWithText(value)
+        expect(text).toBe(CanonicalJson.stringify(LocationSnapshot.normalize(value)))
+        expect(hashes).toEqual(ContentHash.snapshot(snapshot))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
   it("is the SHA-256 of the canonical JSON of the normalized entity", () => {
     const [snapshot] = fc.sample(snapshotArb.filter((s) => s.resources.length > 0), { numRuns: 1, seed: 7 })
     const resource = snapshot!.resources[0]!

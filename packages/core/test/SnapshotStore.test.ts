@@ -105,11 +105,61 @@ const suite = (name: string, database: Layer.Layer<SqlClient.SqlClient>) =>
             version: 2,
             hash: deleted.hash,
             deleted: true,
-            syncError: false
+            syncError: false,
+            sourceFingerprint: null
           }])
           const back = yield* store.save(accountId, snapshot)
           expect(back._tag === "Saved" && [back.current.version, back.current.deleted]).toEqual([3, false])
           expect((yield* store.history(snapshot.location.id)).map((v) => v.deleted)).toEqual([false, true, false])
+        }))
+
+      it.effect("saveAll writes many locations in one call: new, changed, unchanged and one named twice", () =>
+        Effect.gen(function*() {
+          const store = yield* SnapshotStore.SnapshotStore
+          const sql = yield* SqlClient.SqlClient
+          const accountId = Ids.makeAccountId()
+          const [a, b, c] = ["A", "B", "C"].map((id) => snapshotOf(accountId, id))
+          yield* store.save(accountId, a!)
+          yield* store.save(accountId, b!)
+          const renamed = (s: any) => ({ ...s, location: { ...s.location, name: `${s.location.name} (new)` } })
+          const results = yield* store.saveAll(accountId, [
+            { snapshot: c!, sourceFingerprint: "fp-c" },
+            { snapshot: a! },
+            { snapshot: renamed(b!), sourceFingerprint: "fp-b" },
+            { snapshot: renamed(renamed(b!)), sourceFingerprint: "fp-b2" }
+          ])
+          expect(results.map((r) => [r._tag, r.current.locationId, r.current.version])).toEqual([
+            ["Saved", c!.location.id, 1],
+            ["Unchanged", a!.location.id, 1],
+            ["Saved", b!.location.id, 2],
+            ["Saved", b!.location.id, 3]
+          ])
+          const last = results[3]!
+          expect(last._tag === "Saved" && Option.map(last.previous, (p) => p.version)).toEqual(Option.some(2))
+          expect(yield* store.history(b!.location.id)).toHaveLength(3)
+          const storedB = Option.getOrThrow(yield* store.get(b!.location.id))
+          expect(storedB.snapshot.location.name).toBe(renamed(renamed(b!)).location.name)
+          expect(storedB.hash).toBe(ContentHash.snapshot(LocationSnapshot.normalize(renamed(renamed(b!)))).hash)
+          const rows = yield* sql<{ external_id: string; source_fingerprint: string | null; snapshot: string }>`
+            select external_id, source_fingerprint, snapshot from spacesync.locations
+            where account_id = ${accountId} order by external_id`
+          expect(rows.map((r) => [r.external_id, r.source_fingerprint])).toEqual([["A", null], ["B", "fp-b2"], [
+            "C",
+            "fp-c"
+          ]])
+          // Stored exactly as hashed: the canonical text of the normalized snapshot.
+          expect(rows[2]!.snapshot).toBe(ContentHash.snapshotWithText(c!).text)
+          // A recorded fingerprint applies only while its hash is the stored one.
+          yield* store.recordFingerprints([
+            { locationId: a!.location.id, hash: ContentHash.snapshot(a!).hash, sourceFingerprint: "fp-a" },
+            { locationId: c!.location.id, hash: "another", sourceFingerprint: "fp-c2" }
+          ])
+          const summaries = yield* store.summaries(accountId)
+          expect(Object.fromEntries(summaries.map((s) => [s.externalId, s.sourceFingerprint]))).toEqual({
+            A: "fp-a",
+            B: "fp-b2",
+            C: "fp-c"
+          })
         }))
 
       it.effect("lists only the account's own locations", () =>

@@ -3,6 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import * as Adapter from "@spacesync/adapter-kit/Adapter"
 import * as AdapterError from "@spacesync/adapter-kit/AdapterError"
+import { sha256Hex } from "@spacesync/adapter-kit/Digest"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import { Deferred, Effect, Exit, Fiber, FiberId, Layer, Logger, Option, Schema, Stream, TestClock } from "effect"
@@ -353,7 +354,70 @@ describe("SyncEngine", () => {
         expect(Option.getOrThrow(yield* store.get(l0)).snapshot.location.name).toBe("Workspace L0")
       }))
 
-    it.effect("the same source with its keys in another order is unchanged", () =>
+    it.scoped("a restarted engine recognizes unchanged sources by the fingerprints stored with their versions", () =>
+      Effect.gen(function*() {
+        const accountId = yield* setup(2)
+        yield* sync(accountId)
+        const sql = yield* SqlClient.SqlClient
+        const fingerprints = () =>
+          sql<{ external_id: string; source_fingerprint: string | null }>`
+            select external_id, source_fingerprint from spacesync.locations
+            where account_id = ${accountId} order by external_id`
+        const stored = yield* fingerprints()
+        expect(stored.map((r) => r.external_id)).toEqual(["L0", "L1"])
+        for (const row of stored) expect(row.source_fingerprint).toMatch(/^[0-9a-f]{64}$/)
+        // An engine without any in-memory cache (as after a restart). L0's stored hash is made wrong behind
+        // its back: an engine that derived and hashed L0 again would write a new version; one that trusts
+        // the stored fingerprint of the unchanged source does not look further. L1's fingerprint is
+        // unknown: it is derived, found unchanged, and its fingerprint recorded again.
+        const l0 = Ids.entityId(accountId, "location", "L0")
+        yield* sql`update spacesync.locations set hash = 'stale' where location_id = ${l0}`
+        yield* sql`update spacesync.locations set source_fingerprint = null where external_id = 'L1'
+          and account_id = ${accountId}`
+        const restarted = yield* SyncEngine.make({ hashCacheSize: 0 }).pipe(Effect.provide(FetchHttpClient.layer))
+        const report = yield* restarted.sync(accountId)
+        expect(report.counts).toMatchObject({ unchanged: 2, updated: 0, created: 0 })
+        expect(report.events).toEqual([])
+        expect(yield* fingerprints()).toEqual(stored) // A changed source is derived again whatever is stored.
+        ;(upstream.locations.get("L0") as any).location.name = "Renamed"
+        const changed = yield* restarted.sync(accountId)
+        expect(changed.counts).toMatchObject({ unchanged: 1, updated: 1 })
+        const [after] = yield* fingerprints()
+        expect(after!.source_fingerprint).not.toBe(stored[0]!.source_fingerprint)
+      }))
+
+    it.scoped("a source given with its digest is recognized by it, and the same fingerprint results either way", () =>
+      Effect.gen(function*() {
+        const source = Fixtures.locationSource("D0") as any
+        const digest = sha256Hex(JSON.stringify(source))
+        scripted = [Adapter.ReadItem.Snapshot({ source, digest })]
+        const account = yield* Effect.flatMap(
+          Accounts.Accounts,
+          (accounts) => accounts.create({ name: "Digests", adapter: "scripted", credentials: {} })
+        )
+        expect((yield* sync(account.accountId)).counts).toMatchObject({ created: 1 })
+        // Without the digest, a restarted engine computes the same fingerprint from the decoded source.
+        scripted = [Adapter.ReadItem.Snapshot({ source })]
+        const restarted = yield* SyncEngine.make({ hashCacheSize: 0 }).pipe(Effect.provide(FetchHttpClient.layer))
+        const sql = yield* SqlClient.SqlClient
+        const fingerprint = sql<{ f: string }>`select source_fingerprint as f from spacesync.locations
+          where account_id = ${account.accountId}`
+        const [stored] = yield* fingerprint
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ unchanged: 1, updated: 0 })
+        expect((yield* fingerprint)[0]!.f).toBe(stored!.f)
+        // With a digest it knows, the engine looks no further (not even at the source: the adapter vouches
+        // that the digest is that of this canonical source).
+        scripted = [
+          Adapter.ReadItem.Snapshot({ source: { ...source, location: { ...source.location, name: 42 } }, digest })
+        ]
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ unchanged: 1, failed: 0 })
+        // A new digest: the source is derived, hashed and written.
+        const renamed = { ...source, location: { ...source.location, name: "Renamed" } }
+        scripted = [Adapter.ReadItem.Snapshot({ source: renamed, digest: sha256Hex(JSON.stringify(renamed)) })]
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ updated: 1 })
+      }))
+
+    it.scoped("the same source with its keys in another order is unchanged", () =>
       Effect.gen(function*() {
         const accountId = yield* setup(1)
         yield* sync(accountId)
@@ -364,9 +428,20 @@ describe("SyncEngine", () => {
             ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]))
             : value
         upstream.locations.set("L0", reversed(upstream.locations.get("L0")) as any)
+        const sql = yield* SqlClient.SqlClient
+        const fingerprint = sql<{ f: string }>`select source_fingerprint as f from spacesync.locations
+          where account_id = ${accountId}`
+        const [before] = yield* fingerprint
         const report = yield* sync(accountId)
         expect(report.counts).toMatchObject({ unchanged: 1, updated: 0 })
         expect(report.events).toEqual([])
+        // No new version, but the new form's fingerprint is recorded: the next run recognizes it as is.
+        const [after] = yield* fingerprint
+        expect(after!.f).toMatch(/^[0-9a-f]{64}$/)
+        expect(after!.f).not.toBe(before!.f)
+        const restarted = yield* SyncEngine.make({ hashCacheSize: 0 }).pipe(Effect.provide(FetchHttpClient.layer))
+        expect((yield* restarted.sync(accountId)).counts).toMatchObject({ unchanged: 1, updated: 0 })
+        expect((yield* fingerprint)[0]!.f).toBe(after!.f)
       }))
 
     it.effect("reports created, updated and deleted entities per data set in one version", () =>

@@ -70,12 +70,14 @@ export type Credentials = typeof Credentials.Type
  */
 export const make: Effect.Effect<Adapter.Adapter<Credentials>> = Effect.sync(() => {
   const cache = FeedSource.makeCache()
+  // Documents are parsed JSON: entries that passed before pass again unchecked, with their digests.
+  const checked = FeedDocument.makeCheckedEntries()
   const load = (credentials: Credentials) => FeedSource.read(credentials, { cache, validate: FeedDocument.topLevel })
   return Adapter.make<Credentials>({
     id: "feed",
     name: "Canonical JSON feed",
     credentials: Credentials,
     check: (credentials) => Effect.asVoid(load(credentials)),
-    snapshots: { read: Adapter.wholeDocument({ load, entries: FeedDocument.entries }) }
+    snapshots: { read: Adapter.wholeDocument({ load, entries: FeedDocument.entriesWith(checked) }) }
   })
 })

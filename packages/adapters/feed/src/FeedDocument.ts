@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Adapter, AdapterError, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
+import { Adapter, AdapterError, Digest, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Effect, Either, Schema } from "effect"
 
 /**
@@ -36,8 +36,38 @@ export const Feed = Schema.Struct({
 /** @since 0.1.0 */
 export type Feed = typeof Feed.Encoded
 
-/** One entry of a checked feed: its snapshot, or why it is invalid. @since 0.1.0 */
-type Entry = Adapter.SnapshotSource | AdapterError.AdapterError
+/** One entry of a checked feed: its snapshot (with its digest when known), or why it is invalid. */
+type Entry = { readonly source: Adapter.SnapshotSource; readonly digest?: string } | AdapterError.AdapterError
+
+/**
+ * The digests (`Digest.sha256Hex` of the JSON text) of entries found canonical and consistent before: an
+ * entry with one of them is the same JSON data, so it passes again without being checked. Holds up to
+ * `maxEntries` digests (the oldest dropped first).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckedEntries {
+  readonly has: (digest: string) => boolean
+  readonly add: (digest: string) => void
+}
+
+/**
+ * A fresh set of checked entry digests (about 100 bytes each).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCheckedEntries = (maxEntries = 200_000): CheckedEntries => {
+  const digests = new Set<string>()
+  return {
+    has: (digest) => digests.has(digest),
+    add: (digest) => {
+      digests.add(digest)
+      if (digests.size > maxEntries) digests.delete(digests.values().next().value!)
+    }
+  }
+}
 
 const decodeEntry = Schema.decodeUnknownEither(LocationSnapshot.LocationSnapshotSource, { errors: "all" })
 const encodeEntry = Schema.encodeEither(LocationSnapshot.LocationSnapshotSource)
@@ -53,10 +83,14 @@ const externalIdAt = (entry: unknown): string | undefined => {
 // An entry that is canonical already (the common case) is its own encoded form; anything else is decoded
 // with the schema (for its errors and paths, or to normalize it) and encoded again. Then the references
 // between its entities are checked (duplicate externalIds, prices naming resources it does not contain).
-const checkEntry = (entry: unknown, index: number, externalId: string): Entry => {
+// With `checked`, entries come straight from `JSON.parse`: a canonical one is given with its digest (which
+// lets the engine recognize it), and one whose digest passed before is not checked again.
+const checkEntry = (entry: unknown, index: number, externalId: string, checked?: CheckedEntries): Entry => {
   const prefix = ["locations", index]
   let source: LocationSnapshot.LocationSnapshotSource
   let encoded: Adapter.SnapshotSource
+  const digest = checked === undefined ? undefined : Digest.sha256Hex(JSON.stringify(entry))
+  if (digest !== undefined && checked!.has(digest)) return { source: entry as Adapter.SnapshotSource, digest }
   if (LocationSnapshot.isCanonicalSource(entry)) {
     source = entry
     encoded = entry as Adapter.SnapshotSource
@@ -71,7 +105,9 @@ const checkEntry = (entry: unknown, index: number, externalId: string): Entry =>
     const path = [...prefix, ...issue.path]
     return AdapterError.invalidData(path, `${path.join(".")}: ${issue.message}`, externalId)
   }
-  return encoded
+  if (digest === undefined || encoded !== entry) return { source: encoded }
+  checked!.add(digest)
+  return { source: encoded, digest }
 }
 
 /**
@@ -118,10 +154,23 @@ export const topLevel = (
  */
 export const entries = (
   document: unknown
+): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> => entriesWith()(document)
+
+/**
+ * `entries`, for documents straight from `JSON.parse`, remembering in `checked` the entries that passed:
+ * the same entry in a later read passes without being checked again, and every canonical entry is given
+ * with its digest (`Adapter.ReadItem.Snapshot.digest`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const entriesWith = (checked?: CheckedEntries) =>
+(
+  document: unknown
 ): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> =>
   Effect.map(
     topLevel(document),
-    (groups) => groups.map(({ at, externalId }) => toResult(externalId, entryAt(document, at, externalId)))
+    (groups) => groups.map(({ at, externalId }) => toResult(externalId, entryAt(document, at, externalId, checked)))
   ).pipe(
     Effect.withSpan("FeedDocument.entries")
   )
@@ -129,9 +178,14 @@ export const entries = (
 const toResult = (externalId: string, entry: Entry): Adapter.LocationResult =>
   entry instanceof AdapterError.AdapterError
     ? Adapter.ReadItem.Failed({ externalId, error: entry }) as Adapter.LocationResult
-    : Adapter.ReadItem.Snapshot({ source: entry }) as Adapter.LocationResult
+    : Adapter.ReadItem.Snapshot(entry) as Adapter.LocationResult
 
-const entryAt = (document: unknown, at: ReadonlyArray<number>, externalId: string): Entry => {
+const entryAt = (
+  document: unknown,
+  at: ReadonlyArray<number>,
+  externalId: string,
+  checked: CheckedEntries | undefined
+): Entry => {
   if (at.length > 1) {
     const path = ["locations", at[1]!, "location", "externalId"]
     return AdapterError.invalidData(
@@ -142,5 +196,5 @@ const entryAt = (document: unknown, at: ReadonlyArray<number>, externalId: strin
       externalId
     )
   }
-  return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId)
+  return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId, checked)
 }

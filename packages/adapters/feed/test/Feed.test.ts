@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Ids } from "@spacesync/adapter-kit"
+import { Digest, Ids } from "@spacesync/adapter-kit"
 import { AdapterConformance, Fixtures } from "@spacesync/adapter-kit/testing"
 import { Accounts, EventLog, SnapshotStore, SyncEngine } from "@spacesync/core"
 import { TestDatabase, TestEngine } from "@spacesync/core/testing"
@@ -94,6 +94,44 @@ describe("FeedDocument.entries", () => {
           path: ["locations", 1, "prices", 1, "appliesTo", "resourceIds", 0]
         }
       })
+    }))
+
+  it.effect("entriesWith gives canonical entries with their digests, and does not check them again", () =>
+    Effect.gen(function*() {
+      const locations: Array<any> = [1, 2, 3].map((i) => Fixtures.locationSource(`loc-${i}`))
+      locations[1].prices[0].amount.amount = "12.5" // valid, but not canonical: normalized, no digest
+      locations[2].prices[0].amount.amount = 12.5 // invalid
+      const added: Array<string> = []
+      const checked = FeedDocument.makeCheckedEntries()
+      const recording: FeedDocument.CheckedEntries = {
+        has: checked.has,
+        add: (digest) => {
+          added.push(digest)
+          checked.add(digest)
+        }
+      }
+      const first = yield* FeedDocument.entriesWith(recording)({ locations })
+      const digest = Digest.sha256Hex(JSON.stringify(locations[0]))
+      expect(first.map((e) => e._tag === "Snapshot" ? e.digest ?? "none" : "failed")).toEqual([
+        digest,
+        "none",
+        "failed"
+      ])
+      expect(first[1]!._tag === "Snapshot" && first[1]!.source.prices[0]!.amount.amount).toBe("12.50")
+      expect(added).toEqual([digest])
+      // Same results on the next read; the entry whose digest passed before is taken as is.
+      expect(yield* FeedDocument.entriesWith(recording)({ locations })).toEqual(first)
+      expect(added).toEqual([digest])
+      // (Shown with a set that claims every digest: nothing is checked, not even the invalid entry.)
+      const all = yield* FeedDocument.entriesWith({ has: () => true, add: () => {} })({ locations })
+      expect(all.map((e) => e._tag)).toEqual(["Snapshot", "Snapshot", "Snapshot"])
+      // Without a set (`entries`): no digests, every entry checked.
+      const plain = yield* FeedDocument.entries({ locations })
+      expect(plain.map((e) => e._tag === "Snapshot" ? e.digest ?? "none" : "failed")).toEqual([
+        "none",
+        "none",
+        "failed"
+      ])
     }))
 
   it.effect("an externalId used twice marks that location bad, once", () =>

@@ -65,7 +65,16 @@ export const ReadRequest = Data.taggedEnum<ReadRequest>()
  * @category models
  */
 export type ReadItem = Data.TaggedEnum<{
-  Snapshot: { readonly source: SnapshotSource }
+  Snapshot: {
+    readonly source: SnapshotSource
+    /**
+     * Optional, for adapters that read sources as JSON text: `Digest.sha256Hex(JSON.stringify(source))`,
+     * given only when `source` is plain JSON data (as `JSON.parse` builds it: no `undefined`, no class
+     * instances) that is already canonical (`LocationSnapshot.isCanonicalSource`). The engine then
+     * recognizes a source it has stored before by this digest, without checking or decoding it again.
+     */
+    readonly digest?: string | undefined
+  }
   Failed: { readonly externalId: string | null; readonly error: AdapterError.AdapterError }
   Deleted: { readonly externalId: string }
   Checkpoint: { readonly cursor: string }
