@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { HttpApiSchema, HttpApp, HttpMiddleware, HttpServerResponse } from "@effect/platform"
+import { HttpApiSchema, HttpApp, HttpMiddleware, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Schema } from "effect"
 
 /** One validation failure. @since 0.1.0 */
@@ -58,6 +58,7 @@ const titles: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  411: "Length Required",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
   429: "Too Many Requests",
@@ -108,19 +109,40 @@ export const toProblem = (status: number, body: unknown): Record<string, unknown
 
 /**
  * Renders every JSON error response (4xx/5xx with a `_tag` body, or an empty one) as problem+json.
- * Responses that are already problems, or OAuth errors (`{"error": …}`, RFC 6749), pass unchanged.
+ * Responses that are already problems, or OAuth errors (`{"error": …}`, RFC 6749), pass unchanged. On the
+ * token endpoint, whose errors follow RFC 6749, a 4xx the framework made (a form it could not decode, a
+ * parameter sent twice) becomes `invalid_request` instead.
  *
  * @since 0.1.0
  */
 export const problemJson = HttpMiddleware.make((app) =>
   // A pre-response handler sees the final response, including the ones the framework makes from errors.
-  Effect.zipRight(HttpApp.appendPreResponseHandler((_request, response) => Effect.succeed(render(response))), app)
+  Effect.zipRight(
+    HttpApp.appendPreResponseHandler((request, response) => Effect.succeed(render(request, response))),
+    app
+  )
 )
 
-const render = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse => {
+/** The path the token endpoint answers on (RFC 6749 errors). @since 0.1.0 */
+export const tokenPath = "/oauth/token"
+
+const pathOf = (url: string) => {
+  try {
+    return new URL(url, "http://hub").pathname
+  } catch {
+    return url
+  }
+}
+
+const render = (
+  request: HttpServerRequest.HttpServerRequest,
+  response: HttpServerResponse.HttpServerResponse
+): HttpServerResponse.HttpServerResponse => {
   if (response.status < 400) return response
   const contentType = response.headers["content-type"] ?? ""
-  if (contentType.startsWith("application/problem+json")) return response
+  if (contentType.startsWith("application/problem+json")) {
+    return response.status < 500 && pathOf(request.url) === tokenPath ? oauthFromProblem(response) : response
+  }
   let body: unknown = undefined
   if (response.body._tag === "Uint8Array" && contentType.includes("json")) {
     try {
@@ -133,11 +155,39 @@ const render = (response: HttpServerResponse.HttpServerResponse): HttpServerResp
     return response
   }
   const { "content-length": _, "content-type": __, ...headers } = response.headers
-  return HttpServerResponse.text(JSON.stringify(toProblem(response.status, body)), {
+  const problem = toProblem(response.status, body)
+  if (response.status < 500 && pathOf(request.url) === tokenPath) return oauthError(problem, headers)
+  return HttpServerResponse.text(JSON.stringify(problem), {
     status: response.status,
     contentType: "application/problem+json",
     headers
   })
+}
+
+/** An RFC 6749 §5.2 `invalid_request` (or `invalid_client` for a 401) saying what `problem` says. */
+const oauthError = (problem: Record<string, any>, headers: Record<string, string>) => {
+  const first = Array.isArray(problem.errors) && problem.errors.length > 0 ? problem.errors[0] : undefined
+  const description = first === undefined
+    ? String(problem.detail)
+    : `${problem.detail}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`
+  const status = problem.status === 401 ? 401 : 400
+  return HttpServerResponse.unsafeJson(
+    { error: status === 401 ? "invalid_client" : "invalid_request", error_description: description },
+    { status, headers: { ...headers, "cache-control": "no-store", pragma: "no-cache" } }
+  )
+}
+
+const oauthFromProblem = (response: HttpServerResponse.HttpServerResponse) => {
+  let problem: Record<string, any> = { status: response.status, detail: titles[response.status] ?? "Bad Request" }
+  if (response.body._tag === "Uint8Array") {
+    try {
+      problem = JSON.parse(new TextDecoder().decode(response.body.body))
+    } catch {
+      // keep the status's title
+    }
+  }
+  const { "content-length": _, "content-type": __, ...headers } = response.headers
+  return oauthError(problem, headers)
 }
 
 const problemSchema = {
@@ -209,6 +259,15 @@ const problemResponses: Record<
     description: "The request conflicts with the current state",
     example: problem("Conflict", 409, "A sync of this account is already running")
   },
+  411: {
+    name: "LengthRequired",
+    description: "The body was sent without a `Content-Length` (chunked): refused before it is read",
+    example: problem(
+      "LengthRequired",
+      411,
+      "Send the request body with a Content-Length (chunked bodies are not accepted here)"
+    )
+  },
   413: {
     name: "PayloadTooLarge",
     description: "The body is larger than the route accepts (1 MB)",
@@ -272,7 +331,10 @@ export const problemOpenApi = (spec: Record<string, any>): Record<string, any> =
       const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined
       if (!takesInput) delete operation.responses["400"]
       // A JSON body of another type is refused (ContentTypes.ts); the upstream intake takes any type.
+      // Bodies over 1 MB (413) or without a length (411) are refused before they are read (ContentTypes.ts).
       if (operation.requestBody !== undefined && !path.startsWith("/upstream/")) {
+        operation.responses["411"] ??= shared(411)
+        operation.responses["413"] ??= shared(413)
         operation.responses["415"] ??= shared(415)
       }
       operation.responses["500"] ??= { description: "Error" }

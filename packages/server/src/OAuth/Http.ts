@@ -5,6 +5,7 @@ import { Api } from "../Api.js"
 import { scopes } from "../Auth.js"
 import { Platforms } from "../Platforms.js"
 import { RateLimits } from "../RateLimits.js"
+import { stringProblem } from "../Schemas.js"
 
 const oauthError = (status: number, error: string, description: string, headers: Record<string, string> = {}) =>
   HttpServerResponse.unsafeJson(
@@ -45,6 +46,11 @@ export const HttpOAuthLive = HttpApiBuilder.group(Api, "oauth", (handlers) =>
           return oauthError(429, "temporarily_unavailable", "Too many token requests from this address", {
             "retry-after": String(limited.value)
           })
+        }
+        // Text no client id, secret or scope can hold (NUL characters, lone surrogates, over 16 KB).
+        for (const [name, value] of Object.entries(payload)) {
+          const problem = value === undefined ? undefined : stringProblem(value)
+          if (problem !== undefined) return oauthError(400, "invalid_request", `${name}: ${problem}`)
         }
         const basic = basicCredentials(request.headers["authorization"])
         if (basic !== undefined && (payload.client_id !== undefined || payload.client_secret !== undefined)) {

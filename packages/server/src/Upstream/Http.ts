@@ -21,7 +21,9 @@ export const HttpUpstreamLive = HttpApiBuilder.group(Api, "upstream", (handlers)
           Stream.mapError(() => new Unauthorized({ detail: "Could not read the request body" })),
           Stream.runForEachWhile((chunk) => {
             size += chunk.length
-            if (size > maxBodyBytes) return Effect.succeed(false)
+            // Past the limit the rest is read and dropped (up to 4 MB more), so the 413 reaches the client
+            // instead of being lost to the reset of a connection closed with unread data.
+            if (size > maxBodyBytes) return Effect.succeed(size <= 5 * maxBodyBytes)
             chunks.push(chunk)
             return Effect.succeed(true)
           })

@@ -1,15 +1,15 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { EventLog } from "@spacesync/core"
-import { DeliveryId } from "@spacesync/core/Webhook"
+import { DeliveryId, EndpointId } from "@spacesync/core/Webhook"
 import * as WebhookEndpoints from "@spacesync/core/WebhookEndpoints"
 import { Schema } from "effect"
 import { PlatformAuth } from "../Auth.js"
 import { Forbidden } from "../Errors.js"
 import * as Examples from "../Examples.js"
 import { operation, type OperationDoc } from "../OpenApiDocument.js"
-import { Body, Count, IntegerParam, List } from "../Schemas.js"
+import { Body, Count, Instant, IntegerParam, List } from "../Schemas.js"
 
-const endpointPath = Schema.Struct({ endpointId: Schema.String })
+const endpointPath = Schema.Struct({ endpointId: EndpointId })
 const EventTypes = Schema.NullOr(Schema.Array(EventLog.EventType))
 
 const endpointParameters = { endpointId: "The endpoint's id (`ep_…`)" }
@@ -122,7 +122,7 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
     HttpApiEndpoint.get("listDeliveries", "/v1/webhook-endpoints/:endpointId/deliveries").setPath(endpointPath)
       .setUrlParams(Schema.Struct({
         status: Schema.optional(WebhookEndpoints.DeliveryStatus),
-        before: Schema.optional(Schema.DateTimeUtc),
+        before: Schema.optional(Instant),
         cursor: Schema.optional(DeliveryId),
         limit: Schema.optional(IntegerParam(1, 500, "How many deliveries to return at most"))
       }))
@@ -149,7 +149,7 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
   )
   .add(
     HttpApiEndpoint.post("recover", "/v1/webhook-endpoints/:endpointId/recover").setPath(endpointPath)
-      .setPayload(Body({ since: Schema.DateTimeUtc }))
+      .setPayload(Body({ since: Instant }))
       .addSuccess(Schema.Struct({ requeued: Count }))
       .addError(WebhookEndpoints.EndpointNotFound)
       .annotateContext(documented({
@@ -163,7 +163,7 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
   )
   .add(
     HttpApiEndpoint.get("getDelivery", "/v1/deliveries/:deliveryId")
-      .setPath(Schema.Struct({ deliveryId: Schema.String }))
+      .setPath(Schema.Struct({ deliveryId: DeliveryId }))
       .addSuccess(WebhookEndpoints.Delivery).addError(WebhookEndpoints.DeliveryNotFound)
       .annotateContext(documented({
         summary: "Get a delivery",
@@ -174,7 +174,7 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
   )
   .add(
     HttpApiEndpoint.post("resend", "/v1/deliveries/:deliveryId/resend")
-      .setPath(Schema.Struct({ deliveryId: Schema.String }))
+      .setPath(Schema.Struct({ deliveryId: DeliveryId }))
       .addSuccess(WebhookEndpoints.Delivery).addError(WebhookEndpoints.DeliveryNotFound)
       .annotateContext(documented({
         summary: "Resend a delivery",
