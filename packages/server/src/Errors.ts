@@ -295,6 +295,24 @@ const problemResponses: Record<
   }
 }
 
+/** The probes answer their own 503 (`NotReady`); every other route may answer `DatabaseUnavailable`. */
+const probes = new Set(["/healthz", "/readyz"])
+
+const databaseUnavailableResponse = {
+  description: "The database cannot be reached: try again after `Retry-After` seconds",
+  headers: {
+    "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer", minimum: 0 } }
+  },
+  content: {
+    "application/problem+json": {
+      schema: { $ref: "#/components/schemas/Problem" },
+      example: problem("DatabaseUnavailable", 503, "The database cannot be reached; try again later", {
+        reason: "DatabaseUnreachable"
+      })
+    }
+  }
+}
+
 /** The description the framework gives its 400 for requests that fail decoding. */
 const decodeErrorDescription = "The request did not match the expected schema"
 
@@ -326,6 +344,8 @@ export const problemOpenApi = (spec: Record<string, any>): Record<string, any> =
       if (path === "/oauth/token") {
         // Its own errors follow RFC 6749 (documented by the endpoint); an unexpected failure is a problem.
         operation.responses["500"] ??= shared(500)
+        spec.components.responses.DatabaseUnavailable ??= databaseUnavailableResponse
+        operation.responses["503"] ??= { $ref: "#/components/responses/DatabaseUnavailable" }
         continue
       }
       const takesInput = (operation.parameters ?? []).length > 0 || operation.requestBody !== undefined
@@ -338,9 +358,14 @@ export const problemOpenApi = (spec: Record<string, any>): Record<string, any> =
         operation.responses["415"] ??= shared(415)
       }
       operation.responses["500"] ??= { description: "Error" }
+      // Every route that reads the database answers 503 with `Retry-After` while it is unreachable (Http.ts).
+      if (!probes.has(path)) {
+        spec.components.responses.DatabaseUnavailable ??= databaseUnavailableResponse
+        operation.responses["503"] ??= { $ref: "#/components/responses/DatabaseUnavailable" }
+      }
       for (const [code, response] of Object.entries<any>(operation.responses)) {
         const status = Number(code)
-        if (status < 400) continue
+        if (status < 400 || response.$ref !== undefined) continue
         // The framework names an error response after its schema (`NotFound`), "Error", or the decoding
         // error's description; an endpoint that says more writes a sentence of its own.
         const described = typeof response.description === "string" && /\s/.test(response.description) &&

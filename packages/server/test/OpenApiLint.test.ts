@@ -108,7 +108,12 @@ describe("the OpenAPI document", () => {
       if (op.parameters.length > 0 || op.requestBody !== undefined) expect(statuses(op), name).toContain("400")
       if (op.parameters.some((p: any) => p.in === "path")) expect(statuses(op), name).toContain("404")
       expect(statuses(op), name).toContain("500")
+      // Every route but the probes needs the database: 503 with Retry-After while it is unreachable.
+      if (!name.endsWith("/healthz") && !name.endsWith("/readyz")) {
+        expect(op.responses["503"], name).toEqual({ $ref: "#/components/responses/DatabaseUnavailable" })
+      }
     }
+    expect(spec.components.responses.DatabaseUnavailable.headers).toHaveProperty("Retry-After")
     expect(Object.keys(spec.components.responses)).toEqual(
       expect.arrayContaining(["BadRequest", "Unauthorized", "Forbidden", "NotFound", "InternalError"])
     )
