@@ -7,7 +7,7 @@
 import type { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Cause, Config, ConfigError, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Cause, Config, ConfigError, Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import * as EmbeddedPostgres from "./EmbeddedPostgres.js"
 import * as Migrations from "./Migrations.js"
 
@@ -18,6 +18,13 @@ import * as Migrations from "./Migrations.js"
  * @since 0.1.0
  */
 export const defaultConnectTimeout: Duration.Duration = Duration.seconds(10)
+
+/**
+ * How long a start waits for a PostgreSQL server that cannot be reached yet (starting, restarting).
+ *
+ * @since 0.1.0
+ */
+export const defaultStartupWait: Duration.Duration = Duration.seconds(30)
 
 /**
  * Where the hub's data lives.
@@ -56,15 +63,34 @@ export const layerWith = (options: {
   readonly dataDir: string
   readonly maxConnections?: number
   readonly connectTimeout?: Duration.DurationInput | undefined
+  /** How long a start waits for a server that refuses connections (default 30 s). */
+  readonly startupWait?: Duration.DurationInput | undefined
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError | EmbeddedPostgres.EmbeddedPostgresError> =>
   Option.match(options.url, {
-    onSome: (url) =>
-      PgClient.layer({
+    onSome: (url) => {
+      let waited = 0
+      return PgClient.layer({
         url,
         applicationName: "spacesync",
         maxConnections: options.maxConnections ?? 10,
         connectTimeout: options.connectTimeout ?? defaultConnectTimeout
-      }),
+      }).pipe(
+        // A server that is (re)starting refuses connections for a moment: a process started meanwhile
+        // waits for it (up to `startupWait`) instead of exiting. Any other failure ends the start at once.
+        Layer.retry(
+          Schedule.spaced("500 millis").pipe(
+            Schedule.whileInput((error: SqlError) => unavailableReason(error) !== undefined),
+            Schedule.upTo(options.startupWait ?? defaultStartupWait),
+            Schedule.tapInput((error: SqlError) =>
+              // Said once, then every 10 attempts (5 s).
+              waited++ % 10 === 0
+                ? Effect.logWarning(`Waiting for the database: ${unavailableReason(error) ?? error.message}`)
+                : Effect.void
+            )
+          )
+        )
+      )
+    },
     onNone: () =>
       Layer.unwrapScoped(Effect.gen(function*() {
         const embedded = yield* EmbeddedPostgres.start(options.dataDir)

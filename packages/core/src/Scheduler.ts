@@ -105,31 +105,85 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
     const renew = (accountId: AccountId) => accounts.renewLease(accountId, owner, lease)
     const release = (accountId: AccountId) => accounts.releaseLease(accountId, owner)
 
-    /** Runs a sync under the lease this process holds, renewing it meanwhile, and releases it. */
-    const runLeased = (accountId: AccountId, options: SyncOptions) =>
+    /**
+     * Keeps the lease of a run taken at `claimedAt` (this process's clock, read before the claim was
+     * sent): renews it every fifth of its duration, retrying a renewal that failed (the database
+     * restarting). It fails, which stops the run, once the lease is another's, or when no renewal has been
+     * confirmed for four fifths of its duration: the lease may then expire and another process take the
+     * account over, so the run must stop writing before that (fencing by lease time).
+     */
+    const keepLease = (accountId: AccountId, claimedAt: number) =>
       Effect.gen(function*() {
-        const renewal = yield* renew(accountId).pipe(
-          Effect.flatMap((held) =>
-            held ? Effect.void : Effect.logWarning("Lost the sync lease").pipe(Effect.annotateLogs({ accountId }))
-          ),
-          Effect.repeat(Schedule.spaced(Duration.millis(leaseMillis / 3))),
-          Effect.delay(Duration.millis(leaseMillis / 3)),
-          Effect.forkScoped
+        let confirmedAt = claimedAt
+        const stopAt = () => confirmedAt + leaseMillis * 0.8
+        let next = claimedAt + leaseMillis / 5
+        for (;;) {
+          yield* Effect.sleep(Duration.millis(Math.max(0, Math.min(next, stopAt()) - Date.now())))
+          if (Date.now() >= stopAt()) {
+            return yield* Effect.fail("unconfirmed" as const)
+          }
+          const askedAt = Date.now()
+          const held = yield* renew(accountId).pipe(
+            Effect.timeoutOption(Duration.millis(Math.max(1, stopAt() - askedAt))),
+            Effect.catchAllCause(() => Effect.succeedNone),
+            Effect.map(Option.getOrUndefined)
+          )
+          if (held === false) return yield* Effect.fail("taken" as const)
+          if (held === true) confirmedAt = askedAt
+          next = held === true ? askedAt + leaseMillis / 5 : Date.now() + Math.min(250, leaseMillis / 10)
+        }
+      })
+
+    /**
+     * Runs a sync under the lease this process took at `claimedAt`, keeping the lease meanwhile, and
+     * releases it. A run whose lease is lost (or can no longer be confirmed) is interrupted and fails with
+     * `SyncBusy`, so two processes never sync one account at once.
+     */
+    const runLeased = (accountId: AccountId, options: SyncOptions, claimedAt: number) =>
+      Effect.gen(function*() {
+        // The run's interval, logged as it starts and ends (however it ends), with the lease it holds: what
+        // shows, across processes, that runs of one account never overlapped.
+        const run = { accountId, leaseOwner: owner, pid: process.pid }
+        yield* Effect.logInfo("Sync run started").pipe(Effect.annotateLogs(run))
+        const lost = keepLease(accountId, claimedAt).pipe(
+          Effect.catchAll((why) =>
+            Effect.logWarning(
+              why === "taken"
+                ? "Lost the sync lease to another process; stopping the run"
+                : "Could not renew the sync lease before it could expire; stopping the run"
+            ).pipe(
+              Effect.annotateLogs(run),
+              Effect.zipRight(
+                Effect.fail(
+                  new SyncBusy({ accountId, message: `The sync of ${accountId} lost its lease; try again later` })
+                )
+              )
+            )
+          )
         )
-        void renewal
-        return yield* engine.sync(accountId, options)
-      }).pipe(
-        Effect.scoped,
-        Effect.ensuring(release(accountId))
-      )
+        // The race waits for the interrupted sync to stop before it ends.
+        return yield* engine.sync(accountId, options).pipe(
+          Effect.raceFirst(lost),
+          Effect.onExit((exit) =>
+            Effect.logInfo("Sync run ended").pipe(
+              Effect.annotateLogs({ ...run, outcome: exit._tag === "Success" ? exit.value.outcome : "error" })
+            )
+          )
+        )
+      }).pipe(Effect.ensuring(release(accountId)))
 
     const runDue = Effect.gen(function*() {
       const slots = settings.concurrency - inFlight
       if (slots <= 0) return 0
+      const claimedAt = Date.now()
       const claims = yield* claimDueWithRequests(slots)
       for (const claim of claims) {
         inFlight++
-        yield* runLeased(claim.accountId, claim.locations === null ? {} : { locations: claim.locations }).pipe(
+        yield* runLeased(
+          claim.accountId,
+          claim.locations === null ? {} : { locations: claim.locations },
+          claimedAt
+        ).pipe(
           Effect.catchAll((error) =>
             Effect.logWarning("Sync failed").pipe(
               Effect.annotateLogs({ accountId: claim.accountId, error: error.message })
@@ -155,7 +209,11 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
             message: `No account ${accountId}`
           })
         }
-        const acquired = yield* claimOne(accountId).pipe(
+        let claimedAt = Date.now()
+        const acquired = yield* Effect.suspend(() => {
+          claimedAt = Date.now()
+          return claimOne(accountId)
+        }).pipe(
           Effect.filterOrFail((claimed) => claimed),
           Effect.retry(Schedule.spaced("250 millis").pipe(Schedule.upTo(settings.busyTimeout))),
           Effect.option
@@ -163,7 +221,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
         if (Option.isNone(acquired)) {
           return yield* new SyncBusy({ accountId, message: `Account ${accountId} is being synced; try again later` })
         }
-        return yield* runLeased(accountId, { full: true })
+        return yield* runLeased(accountId, { full: true }, claimedAt)
       })
 
     return Scheduler.of({ owner, requestSync, syncNow, runDue })
