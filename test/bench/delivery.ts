@@ -1,6 +1,7 @@
 /**
  * Webhook delivery benchmark: N events fanned out to M endpoints of one platform, delivered to a local
- * receiver (another process, verifying every signature), on a fresh database of the local server.
+ * receiver (another process, verifying every signature with its endpoint's secret), on a fresh database of
+ * the local server. The worker here runs with tuned settings (below); `compare.ts` runs the defaults.
  *
  * 0. Fan-out alone: events appended (50 per transaction) with no worker running, then the drain rate of
  *    that pre-filled queue by one in-process worker.
@@ -50,6 +51,7 @@ import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import PgBoss from "pg-boss"
 import { Pool } from "undici"
+import { startReceiver } from "./support.js"
 
 /** One line for `pnpm bench` without arguments. */
 export const description = "webhook delivery: throughput, latency, DB round trips, and pg-boss for comparison"
@@ -121,19 +123,6 @@ interface ReceiverStats {
   readonly p99: number
   readonly max: number
 }
-
-const startReceiver = (secrets: ReadonlyArray<string>) =>
-  Effect.acquireRelease(
-    Effect.async<{ child: ChildProcess; port: number }>((resume) => {
-      const child = fork(fileURLToPath(new URL("./receiver.ts", import.meta.url)), [], {
-        execArgv: ["--import", "tsx"],
-        env: { ...process.env, RECEIVER_SECRETS: JSON.stringify(secrets) },
-        stdio: ["ignore", "inherit", "inherit", "ipc"]
-      })
-      child.once("message", (message: { port: number }) => resume(Effect.succeed({ child, port: message.port })))
-    }),
-    ({ child }) => Effect.sync(() => child.kill())
-  )
 
 const ask = <A>(child: ChildProcess, type: "stats" | "count" | "reset") =>
   Effect.async<A>((resume) => {
@@ -277,7 +266,9 @@ const program = Effect.gen(function*() {
       Array.from({ length: settings.endpoints }, (_, i) => i),
       (i) => store.create(platformId, { url: `http://127.0.0.1:1/e${i}` })
     )
-    const receiver = yield* startReceiver(endpoints.map((e) => e.secret))
+    // The secrets go to the receiver over IPC, by path (10,000 of them do not fit on a command line).
+    const receiver = yield* startReceiver
+    yield* receiver.addSecrets(Object.fromEntries(endpoints.map((e, i) => [`/e${i}`, e.secret])))
     yield* Effect.forEach(
       endpoints,
       (e, i) => store.update(platformId, e.endpoint.id, { url: `http://127.0.0.1:${receiver.port}/e${i}` })

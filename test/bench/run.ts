@@ -10,9 +10,21 @@ interface Benchmark {
   readonly main: Effect.Effect<void, unknown>
 }
 
+const hubPart = async (part: "mixed" | "fanout" | "freshness" | "rss", description: string): Promise<Benchmark> => {
+  const hub = await import("./hub.js")
+  return { description, main: hub.only(part) }
+}
+
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  all: () => import("./all.js"),
+  compare: () => import("./compare.js"),
   delivery: () => import("./delivery.js"),
-  sync: () => import("./sync.js")
+  sync: () => import("./sync.js"),
+  hub: () => import("./hub.js"),
+  mixed: () => hubPart("mixed", "p99 event created → 2xx at 1,000 events/s while the hub syncs 10,000 locations"),
+  fanout: () => hubPart("fanout", "one change to a location connected to 10,000 endpoints: time to all delivered"),
+  freshness: () => hubPart("freshness", "BookingSync webhook to the hub → the platform's 2xx (simulator)"),
+  rss: () => hubPart("rss", "hub RSS with 10,000 locations synced and 100,000 deliveries queued")
 }
 
 const name = process.argv[2]

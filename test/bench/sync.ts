@@ -48,7 +48,7 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback
 }
 
-const settings = {
+export const settings = {
   locations: arg("locations", 10_000),
   resources: arg("resources", 20),
   prices: arg("prices", 30),
@@ -95,10 +95,10 @@ pg.Client.prototype.query = function(this: unknown, ...args: Array<unknown>) {
 // ---------------------------------------------------------------------------------------------------------
 // The feed
 
-const externalId = (i: number) => `loc-${String(i).padStart(5, "0")}`
+export const externalId = (i: number) => `loc-${String(i).padStart(5, "0")}`
 
 /** One entry of the feed; with `amount`, its first price costs that much instead. */
-const entryJson = (i: number, amount?: string): string => {
+export const entryJson = (i: number, amount?: string): string => {
   const source = Fixtures.locationSource(externalId(i), { resources: settings.resources, prices: settings.prices })
   if (amount === undefined) return JSON.stringify(source)
   const [first, ...rest] = source.prices
@@ -106,10 +106,10 @@ const entryJson = (i: number, amount?: string): string => {
   return JSON.stringify({ ...source, prices: [bumped, ...rest] })
 }
 
-const feedBody = (entries: ReadonlyArray<string>) => Buffer.from(`{"locations":[${entries.join(",")}]}`)
+export const feedBody = (entries: ReadonlyArray<string>) => Buffer.from(`{"locations":[${entries.join(",")}]}`)
 
 /** The feed as served: no ETag, no Last-Modified, so every read is a full download. */
-const serveFeed = (body: () => Buffer) =>
+export const serveFeed = (body: () => Buffer) =>
   Effect.acquireRelease(
     Effect.async<Server>((resume) => {
       const server = createServer((request, response) => {
@@ -172,7 +172,7 @@ const makeRecorder = Effect.map(Effect.tracer, (native) => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-interface PassResult {
+export interface PassResult {
   readonly pass: string
   readonly locations: number
   readonly seconds: number
@@ -192,8 +192,8 @@ const clients: Record<string, Layer.Layer<HttpClient.HttpClient>> = {
 }
 const httpClient = clients[settings.client] ?? FetchHttpClient.layer
 
-/** @since 0.1.0 */
-export const main = Effect.gen(function*() {
+/** The five passes, printed as a table; returns them (for `all.ts`). */
+export const measure = Effect.gen(function*() {
   const started = performance.now()
   const { locations, changedEvery } = settings
   console.log(
@@ -319,4 +319,8 @@ export const main = Effect.gen(function*() {
       ((performance.now() - started) / 1000).toFixed(0)
     } s`
   )
-}).pipe(Effect.scoped)
+  return results
+})
+
+/** The benchmark, for `test/bench/run.ts`. */
+export const main = Effect.asVoid(Effect.scoped(measure))
