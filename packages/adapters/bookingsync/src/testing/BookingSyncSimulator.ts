@@ -36,7 +36,7 @@
  */
 import type { Adapter } from "@spacesync/adapter-kit"
 import type { AdapterConformance } from "@spacesync/adapter-kit/testing"
-import { LoopbackServer } from "@spacesync/adapter-kit/testing"
+import * as LoopbackServer from "@spacesync/adapter-kit/testing/LoopbackServer"
 import { Effect, type Scope } from "effect"
 import { createHash, createHmac, randomBytes } from "node:crypto"
 import * as SeedData from "./SeedData.js"

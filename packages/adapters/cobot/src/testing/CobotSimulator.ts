@@ -49,7 +49,7 @@
  */
 import type { Adapter } from "@spacesync/adapter-kit"
 import type { AdapterConformance } from "@spacesync/adapter-kit/testing"
-import { LoopbackServer } from "@spacesync/adapter-kit/testing"
+import * as LoopbackServer from "@spacesync/adapter-kit/testing/LoopbackServer"
 import { Effect, type Scope } from "effect"
 import * as SeedData from "./SeedData.js"
 

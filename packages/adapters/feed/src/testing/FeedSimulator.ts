@@ -7,7 +7,8 @@
  */
 import { Digest } from "@spacesync/adapter-kit"
 import type { AdapterConformance } from "@spacesync/adapter-kit/testing"
-import { Fixtures, LoopbackServer } from "@spacesync/adapter-kit/testing"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
+import * as LoopbackServer from "@spacesync/adapter-kit/testing/LoopbackServer"
 import { Effect, type Scope } from "effect"
 
 /** @since 0.1.0 */
