@@ -153,7 +153,7 @@ describe("Limits under load", () => {
             // A is stuck: it holds as many hanging requests as the worker lets one platform hold.
             yield* eventually(
               Effect.sync(() => traffic.openOn("/hang/") >= concurrency / 2),
-              30_000,
+              90_000,
               "A's hanging requests"
             )
 
@@ -162,7 +162,7 @@ describe("Limits under load", () => {
               yield* append(locationEvent(location, 1))
               yield* realSleep(10)
             }
-            yield* eventually(Effect.sync(() => latencies.length >= bEvents), 30_000, "B's deliveries")
+            yield* eventually(Effect.sync(() => latencies.length >= bEvents), 90_000, "B's deliveries")
             expect(traffic.openOn("/hang/")).toBeGreaterThanOrEqual(concurrency / 2)
 
             // The slow endpoint gets all of its deliveries, never more than its cap at once.
@@ -172,7 +172,7 @@ describe("Limits under load", () => {
                   where endpoint_id = ${created[0]!.endpoint.id} and status = 'succeeded'`,
                 ([row]) => row!.n === slowEvents
               ).pipe(Effect.orDie),
-              30_000,
+              90_000,
               "the slow endpoint's deliveries"
             )
           }).pipe(Effect.provide(worker))
@@ -199,7 +199,7 @@ describe("Limits under load", () => {
             } on the slow one (cap ${perEndpoint})`
           )
         }),
-      90_000
+      240_000
     )
   })
 })

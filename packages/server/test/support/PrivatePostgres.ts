@@ -54,40 +54,52 @@ export interface PrivatePostgres {
   readonly log: () => string
 }
 
-/** Creates and starts a server; stops and removes it when the scope closes. */
-export const make = Effect.gen(function*() {
-  const bin = binDir()
-  const port = yield* freePort
-  const dir = yield* Effect.acquireRelease(
-    Effect.sync(() => {
-      const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "spacesync-pg-"))
-      if (asRoot) {
-        const { gid, uid } = Fs.statSync("/var/lib/postgresql")
-        Fs.chownSync(dir, uid, gid)
-      }
-      return dir
-    }),
-    (dir) =>
-      run(Path.join(bin, "pg_ctl"), ["-D", Path.join(dir, "data"), "-m", "immediate", "-w", "stop"]).pipe(
-        Effect.ignore,
-        Effect.andThen(Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
-      )
-  )
-  const data = Path.join(dir, "data")
-  const logFile = Path.join(dir, "server.log")
-  yield* run(Path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-  // fsync off for speed only: the data lives as long as the test.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`
-  const start = run(Path.join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", logFile, "-w", "-t", "60", "start"])
-    .pipe(Effect.asVoid)
-  const stop = (mode: StopMode = "fast") =>
-    run(Path.join(bin, "pg_ctl"), ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]).pipe(Effect.asVoid)
-  yield* start
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    port,
-    stop,
-    start,
-    log: () => (Fs.existsSync(logFile) ? Fs.readFileSync(logFile, "utf8") : "")
-  } satisfies PrivatePostgres
-})
+/** The connection string of a private server on `port`. */
+export const urlOf = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`
+
+/**
+ * Creates and starts a server (on `port`, or a free one; `maxConnections` as PostgreSQL's
+ * `max_connections`); stops and removes it when the scope closes.
+ */
+export const makeWith = (options: { readonly port?: number; readonly maxConnections?: number } = {}) =>
+  Effect.gen(function*() {
+    const bin = binDir()
+    const port = options.port ?? (yield* freePort)
+    const dir = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "spacesync-pg-"))
+        if (asRoot) {
+          const { gid, uid } = Fs.statSync("/var/lib/postgresql")
+          Fs.chownSync(dir, uid, gid)
+        }
+        return dir
+      }),
+      (dir) =>
+        run(Path.join(bin, "pg_ctl"), ["-D", Path.join(dir, "data"), "-m", "immediate", "-w", "stop"]).pipe(
+          Effect.ignore,
+          Effect.andThen(Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true })))
+        )
+    )
+    const data = Path.join(dir, "data")
+    const logFile = Path.join(dir, "server.log")
+    yield* run(Path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+    // fsync off for speed only: the data lives as long as the test.
+    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${
+      options.maxConnections ?? 100
+    }`
+    const start = run(Path.join(bin, "pg_ctl"), ["-D", data, "-o", settings, "-l", logFile, "-w", "-t", "60", "start"])
+      .pipe(Effect.asVoid)
+    const stop = (mode: StopMode = "fast") =>
+      run(Path.join(bin, "pg_ctl"), ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]).pipe(Effect.asVoid)
+    yield* start
+    return {
+      url: urlOf(port),
+      port,
+      stop,
+      start,
+      log: () => (Fs.existsSync(logFile) ? Fs.readFileSync(logFile, "utf8") : "")
+    } satisfies PrivatePostgres
+  })
+
+/** A server on a free port, with PostgreSQL's default `max_connections`. */
+export const make = makeWith()
