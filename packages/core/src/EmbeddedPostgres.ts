@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { PGlite } from "@electric-sql/pglite"
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import type { PGlite } from "@electric-sql/pglite"
 import { Data, Effect, type Scope } from "effect"
 import * as Fs from "node:fs"
 import type { AddressInfo } from "node:net"
@@ -94,9 +93,23 @@ export const start = (dataDir: string): Effect.Effect<EmbeddedPostgres, Embedded
       })
       yield* acquireLock(dir)
     }
-    const db = yield* Effect.acquireRelease(
+    // PGlite (and its WebAssembly build of Postgres) is loaded only here, when the embedded database is
+    // used: a hub on DATABASE_URL never loads it.
+    const { PGLiteSocketServer, PGliteModule } = yield* Effect.tryPromise({
+      try: async () => ({
+        PGliteModule: await import("@electric-sql/pglite"),
+        PGLiteSocketServer: (await import("@electric-sql/pglite-socket")).PGLiteSocketServer
+      }),
+      catch: (cause) =>
+        new EmbeddedPostgresError({
+          reason: "StartFailed",
+          message: `Cannot load the embedded database (@electric-sql/pglite): ${String(cause)}`,
+          cause
+        })
+    })
+    const db: PGlite = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => inMemory ? PGlite.create() : PGlite.create(Path.join(dir, "pgdata")),
+        try: () => inMemory ? PGliteModule.PGlite.create() : PGliteModule.PGlite.create(Path.join(dir, "pgdata")),
         catch: (cause) =>
           new EmbeddedPostgresError({
             reason: "StartFailed",

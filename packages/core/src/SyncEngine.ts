@@ -249,6 +249,17 @@ const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
 const writeBatchSize = 256
 // The most listed items decoded and hashed before their new versions are written.
 const groupSize = 512
+// Preparing a location (decoding, hub ids, hashing) is synchronous CPU work of a few milliseconds for a
+// large one: after this many, the sync lets the event loop run (HTTP requests, deliveries, database
+// replies of other work in the same process) before it goes on.
+const prepareSliceSize = 32
+
+// Lets the event loop run pending I/O and timers before going on (`setImmediate`: after the I/O poll
+// phase), so that a long CPU-bound loop does not hold back the rest of the process.
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
 
 const byLocationId = (
   a: { readonly snapshot: LocationSnapshot.LocationSnapshot },
@@ -581,6 +592,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
             const fingerprints: Array<FingerprintUpdate> = []
+            let prepared = 0
             for (const item of items) {
               if (item._tag === "Checkpoint") {
                 checkpoint = item.cursor
@@ -595,6 +607,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 continue
               }
               progress.read++
+              if (++prepared % prepareSliceSize === 0) yield* yieldToEventLoop
               const step = prepare(item, fingerprints)
               if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)

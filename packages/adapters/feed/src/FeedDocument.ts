@@ -168,12 +168,27 @@ export const entriesWith = (checked?: CheckedEntries) =>
 (
   document: unknown
 ): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> =>
-  Effect.map(
-    topLevel(document),
-    (groups) => groups.map(({ at, externalId }) => toResult(externalId, entryAt(document, at, externalId, checked)))
-  ).pipe(
+  Effect.gen(function*() {
+    const groups = yield* topLevel(document)
+    const results: Array<Adapter.LocationResult> = []
+    for (const { at, externalId } of groups) {
+      // Checking an entry (its digest, its shape) is synchronous CPU work: a feed of thousands of
+      // locations lets the event loop run between slices of them instead of holding it for seconds.
+      if (results.length > 0 && results.length % entrySliceSize === 0) yield* yieldToEventLoop
+      results.push(toResult(externalId, entryAt(document, at, externalId, checked)))
+    }
+    return results
+  }).pipe(
     Effect.withSpan("FeedDocument.entries")
   )
+
+const entrySliceSize = 64
+
+// `setImmediate`: pending I/O and timers run before the next slice.
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
 
 const toResult = (externalId: string, entry: Entry): Adapter.LocationResult =>
   entry instanceof AdapterError.AdapterError

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Fixtures } from "@spacesync/adapter-kit/testing"
+import { Effect } from "effect"
+import { FeedDocument } from "../src/index.js"
+
+describe("FeedDocument.entriesWith and the event loop", () => {
+  it.effect("a large document is checked in slices, letting the event loop run between them", () =>
+    Effect.gen(function*() {
+      const count = 300
+      const locations = Array.from({ length: count }, (_, i) => Fixtures.locationSource(`E${i}`))
+      // How many turns the event loop takes while the entries are checked, and in which turn each is.
+      let turns = 0
+      let ticking = true
+      const tick = () => {
+        if (!ticking) return
+        turns++
+        setImmediate(tick)
+      }
+      const checkedAtTurn: Array<number> = []
+      const checked = { has: () => (checkedAtTurn.push(turns), false), add: () => {} }
+      setImmediate(tick)
+      const results = yield* FeedDocument.entriesWith(checked)({ locations }).pipe(
+        Effect.ensuring(Effect.sync(() => (ticking = false)))
+      )
+      expect(results).toHaveLength(count)
+      expect(results.every((result) => result._tag === "Snapshot")).toBe(true)
+      expect(checkedAtTurn).toHaveLength(count)
+      // Without slicing, every entry would be checked in one turn.
+      expect(new Set(checkedAtTurn).size).toBeGreaterThanOrEqual(3)
+    }))
+})
