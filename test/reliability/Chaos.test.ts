@@ -471,6 +471,6 @@ describe("crash and restart", () => {
           "processes that exited other than by the test's SIGKILL or a clean SIGTERM"
         ).toEqual([])
       }),
-    { timeout: 180_000 }
+    { timeout: 300_000 }
   )
 })

@@ -87,7 +87,8 @@ export const make = (env: Record<string, string>, rolesOf: ReadonlyArray<string>
         const life = yield* spawnOne(hub)
         yield* ready(hub, life).pipe(
           Effect.filterOrFail((ok) => ok),
-          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("60 seconds"))),
+          // A deadline, not a measurement: on a loaded 2-core machine tsx alone can take tens of seconds.
+          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("150 seconds"))),
           Effect.orElse(() =>
             Effect.dieMessage(
               `hub ${hub.index} (${hub.roles}) did not become ready (exit ${JSON.stringify(life.exit)}):\n${
