@@ -465,7 +465,9 @@ export const make = (
         capacity.take(c.endpointId, c.platformId)
         dispatch(c, yield* Effect.either(keysOf(c)))
       }
-      backlog = claimed.length === limit || saturated || capacity.saturated()
+      // Anything claimed may have left more behind: a claim stops at a platform's share as well as at the
+      // batch size, and a backlog not noticed here would wait for the next poll instead of the next free slots.
+      backlog = claimed.length > 0 || saturated || capacity.saturated()
       return claimed.length === limit
     })
 

@@ -536,6 +536,25 @@ describe("DeliveryWorker", () => {
         expect((yield* deliveryStates(fast.endpoint.id)).log).toHaveLength(8)
       }))
 
+    it.scoped("a backlog beyond a platform's share is claimed as slots free up, not at the next poll", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const { locations, platformId } = yield* tenant(60)
+        const target = yield* receiver(() => ({}))
+        const { endpoint } = yield* createEndpoint(platformId, `${target.url}/backlog`)
+        // Queued before the worker starts (no notification), more than one platform's share of 16 slots;
+        // the worker polls once an hour, so only claims made as answers free slots can deliver them all.
+        yield* append(...locations.map((l) => locationEvent(l, 1)))
+        yield* eventually(
+          Effect.map(deliveryStates(endpoint.id), (s) => s.log.length === 60),
+          10_000,
+          "the backlog"
+        ).pipe(
+          Effect.provide(workerLayer({ concurrency: 16, listen: false, pollInterval: Duration.hours(1) }))
+        )
+        expect(target.onPath("/backlog")).toHaveLength(60)
+      }))
+
     it.scoped("answers that trickle in are recorded in few statements, not one per answer", () =>
       Effect.gen(function*() {
         yield* reset
