@@ -21,8 +21,6 @@
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
-import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import {
   Accounts,
   Adapters,
@@ -42,7 +40,7 @@ import {
 } from "@spacesync/core"
 import * as MemoryUpstream from "@spacesync/core/testing/MemoryUpstream"
 import * as TestDatabase from "@spacesync/core/testing/TestDatabase"
-import { ConfigProvider, Duration, Effect, Either, Layer, Redacted, Schema } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { makeWorkerUtils } from "graphile-worker"
 import type { ChildProcess } from "node:child_process"
 import PgBoss from "pg-boss"
@@ -58,6 +56,7 @@ import {
   memoryOf,
   postgresCpu,
   type ReceiverStats,
+  seedTenancy,
   sleep,
   startReceiver,
   waitFor
@@ -160,50 +159,11 @@ export const measure = Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const log = yield* EventLog.EventLog
     const store = yield* WebhookEndpoints.WebhookEndpoints
-    const connections = yield* Connections.Connections
     const { endpoints: endpointCount, rate, seconds } = settings
     const events = Math.ceil(settings.deliveries / endpointCount)
     const deliveries = events * endpointCount
 
-    // One platform, active connections covering a location per event (so no event supersedes another).
-    const { platform } = yield* Effect.flatMap(
-      Platforms.Platforms,
-      (platforms) => platforms.create({ name: "Bench", authorizationUrl: "https://bench.example/authorize" })
-    )
-    const platformId = platform.platformId
-    const { operator } = yield* Effect.flatMap(Operators.Operators, (operators) => operators.create("Bench"))
-    const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) =>
-      accounts.create({
-        operatorId: operator.operatorId,
-        name: "Bench",
-        adapter: "memory",
-        credentials: { token: "bench-token" }
-      }))
-    const snapshots = yield* SnapshotStore.SnapshotStore
-    const decodeSource = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)
-    const locations = yield* Effect.forEach(
-      Array.from({ length: events + rate * seconds }, (_, i) => `L${i}`),
-      (externalId) => {
-        const source = decodeSource(Fixtures.locationSource(externalId, { resources: 0, prices: 0 }))
-        const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(account.accountId, source))
-        return Effect.as(snapshots.save(account.accountId, snapshot), snapshot.location.id)
-      },
-      { concurrency: 8 }
-    )
-    for (let i = 0; i < locations.length; i += 1_000) {
-      const chunk = locations.slice(i, i + 1_000)
-      const { authorizeUrl, connection } = yield* connections.create(operator.operatorId, {
-        platformId,
-        locationIds: chunk
-      })
-      yield* connections.activate(platformId, connection.connectionId, {
-        state: new URL(authorizeUrl).searchParams.get("state")!,
-        listings: chunk.map((locationId) => ({ locationId, listingId: locationId }))
-      })
-    }
-    yield* sql`vacuum analyze spacesync.locations, spacesync.location_versions, spacesync.events,
-      spacesync.platform_events, spacesync.connections, spacesync.connection_locations`
-    yield* sql`checkpoint`.pipe(Effect.ignore)
+    const { accountId, locations, platformId } = yield* seedTenancy(events + rate * seconds)
 
     const receiver = yield* startReceiver
     const endpoints = yield* Effect.forEach(
@@ -272,7 +232,7 @@ export const measure = Effect.gen(function*() {
       const append = (n: number) =>
         log.append(Array.from({ length: n }, () => ({
           type: "pricing.updated",
-          accountId: account.accountId,
+          accountId,
           locationId: locations[next++]!,
           version: 1,
           changes: { created: [], updated: ["prc_bench"], deleted: [] }

@@ -21,8 +21,6 @@
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
-import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
 import {
   Accounts,
   Adapters,
@@ -44,14 +42,14 @@ import {
 } from "@spacesync/core"
 import * as MemoryUpstream from "@spacesync/core/testing/MemoryUpstream"
 import * as TestDatabase from "@spacesync/core/testing/TestDatabase"
-import { Duration, Effect, Either, Layer, Redacted, Schema } from "effect"
+import { Duration, Effect, Layer, Redacted } from "effect"
 import { type ChildProcess, fork } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import PgBoss from "pg-boss"
 import { Pool } from "undici"
-import { startReceiver } from "./support.js"
+import { seedTenancy, startReceiver } from "./support.js"
 
 /** One line for `pnpm bench` without arguments. */
 export const description = "webhook delivery: throughput, latency, DB round trips, and pg-boss for comparison"
@@ -220,46 +218,7 @@ const program = Effect.gen(function*() {
     // locations, before any endpoint exists: their activation events reach the feed only).
     // Fan-out alone, then phases 1 and 2 twice (worker in this process, then in its own).
     const totalEvents = settings.drainEvents + 2 * (settings.events + settings.rate * settings.seconds)
-    const connections = yield* Connections.Connections
-    const { platform } = yield* Effect.flatMap(
-      Platforms.Platforms,
-      (platforms) => platforms.create({ name: "Bench", authorizationUrl: "https://bench.example/authorize" })
-    )
-    const platformId = platform.platformId
-    const { operator } = yield* Effect.flatMap(Operators.Operators, (operators) => operators.create("Bench"))
-    const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) =>
-      accounts.create({
-        operatorId: operator.operatorId,
-        name: "Bench",
-        adapter: "memory",
-        credentials: { token: "bench-token" }
-      }))
-    const snapshots = yield* SnapshotStore.SnapshotStore
-    const decodeSource = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)
-    const locations = yield* Effect.forEach(
-      Array.from({ length: totalEvents }, (_, i) => `L${i}`),
-      (externalId) => {
-        const source = decodeSource(Fixtures.locationSource(externalId, { resources: 0, prices: 0 }))
-        const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(account.accountId, source))
-        return Effect.as(snapshots.save(account.accountId, snapshot), snapshot.location.id)
-      },
-      { concurrency: 8 }
-    )
-    for (let i = 0; i < locations.length; i += 1_000) {
-      const chunk = locations.slice(i, i + 1_000)
-      const { authorizeUrl, connection } = yield* connections.create(operator.operatorId, {
-        platformId,
-        locationIds: chunk
-      })
-      yield* connections.activate(platformId, connection.connectionId, {
-        state: new URL(authorizeUrl).searchParams.get("state")!,
-        listings: chunk.map((locationId) => ({ locationId, listingId: locationId }))
-      })
-    }
-    // Settle what seeding wrote, so that vacuuming and flushing it is not measured as delivery work.
-    yield* sql`vacuum analyze spacesync.locations, spacesync.location_versions, spacesync.events,
-      spacesync.platform_events, spacesync.connections, spacesync.connection_locations`
-    yield* sql`checkpoint`.pipe(Effect.ignore)
+    const { locations, platformId } = yield* seedTenancy(totalEvents)
 
     // The receiver needs the secrets; endpoints need the receiver's port: create, then point them at it.
     const endpoints = yield* Effect.forEach(

@@ -1,10 +1,12 @@
 /**
  * What the benchmarks share: command-line options, the receiver process, CPU and memory of processes
- * from `/proc`, and the machine's description.
+ * from `/proc`, the machine's description, and the tenancy the delivery benchmarks deliver for.
  */
 import { SqlClient } from "@effect/sql"
-import { Ids, Webhook } from "@spacesync/core"
-import { Effect } from "effect"
+import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"
+import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
+import { Accounts, Connections, Ids, Operators, Platforms, SnapshotStore, Webhook } from "@spacesync/core"
+import { Effect, Either, Schema } from "effect"
 import { type ChildProcess, execFileSync, fork } from "node:child_process"
 import { readFileSync } from "node:fs"
 import * as os from "node:os"
@@ -203,3 +205,54 @@ export const contenderSettings = {
   pgboss: { workers: 8, batchSize: 100, pollingIntervalSeconds: 0.5, max: 10 },
   graphile: { maxPoolSize: 16, completeJobBatchDelay: 0 }
 } as const
+
+/**
+ * One platform with active connections covering `count` new locations of a `memory` account (one location
+ * per event, so that no event supersedes another), made through the tenancy services as an operator and a
+ * platform would, in connections of 1,000 locations; then what seeding wrote is settled (vacuumed,
+ * checkpointed), so that it is not measured as delivery work.
+ */
+export const seedTenancy = (count: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const connections = yield* Connections.Connections
+    const snapshots = yield* SnapshotStore.SnapshotStore
+    const { platform } = yield* Effect.flatMap(
+      Platforms.Platforms,
+      (platforms) => platforms.create({ name: "Bench", authorizationUrl: "https://bench.example/authorize" })
+    )
+    const platformId = platform.platformId
+    const { operator } = yield* Effect.flatMap(Operators.Operators, (operators) => operators.create("Bench"))
+    const account = yield* Effect.flatMap(Accounts.Accounts, (accounts) =>
+      accounts.create({
+        operatorId: operator.operatorId,
+        name: "Bench",
+        adapter: "memory",
+        credentials: { token: "bench-token" }
+      }))
+    const decodeSource = Schema.decodeUnknownSync(LocationSnapshot.LocationSnapshotSource)
+    const locations = yield* Effect.forEach(
+      Array.from({ length: count }, (_, i) => `L${i}`),
+      (externalId) => {
+        const source = decodeSource(Fixtures.locationSource(externalId, { resources: 0, prices: 0 }))
+        const snapshot = Either.getOrThrow(LocationSnapshot.fromSource(account.accountId, source))
+        return Effect.as(snapshots.save(account.accountId, snapshot), snapshot.location.id)
+      },
+      { concurrency: 8 }
+    )
+    for (let i = 0; i < locations.length; i += 1_000) {
+      const chunk = locations.slice(i, i + 1_000)
+      const { authorizeUrl, connection } = yield* connections.create(operator.operatorId, {
+        platformId,
+        locationIds: chunk
+      })
+      yield* connections.activate(platformId, connection.connectionId, {
+        state: new URL(authorizeUrl).searchParams.get("state")!,
+        listings: chunk.map((locationId) => ({ locationId, listingId: locationId }))
+      })
+    }
+    yield* sql`vacuum analyze spacesync.locations, spacesync.location_versions, spacesync.events,
+      spacesync.platform_events, spacesync.connections, spacesync.connection_locations`
+    yield* sql`checkpoint`.pipe(Effect.ignore)
+    return { platformId, operatorId: operator.operatorId, accountId: account.accountId, locations }
+  })
