@@ -233,7 +233,11 @@ const completion = (queue: DeliveryQueue["Type"], settings: Settings, capacity: 
     const full = Math.max(1, Math.floor(settings.batchSize / 2))
     const flushDelay = 100
 
+    // When the oldest result not yet written was recorded: a batch waits at most `flushDelay` from then.
+    let oldestAt = 0
+
     const record = (result: AttemptResult) => {
+      if (results.length === 0) oldestAt = Date.now()
       results.push(result)
       // Wakes the loop for the first result of a batch and for a full one only.
       if (results.length === 1 || results.length === full) Queue.unsafeOffer(ready, undefined)
@@ -265,21 +269,25 @@ const completion = (queue: DeliveryQueue["Type"], settings: Settings, capacity: 
 
     const flush = Effect.whileLoop({ while: () => results.length > 0, body: () => flushBatch, step: () => {} })
 
+    // One statement at a time. Results that arrive while one is written start the next batch, which waits
+    // like any other (draining them at once would write a batch of one or two per statement).
     const loop = Effect.gen(function*() {
       while (true) {
-        yield* Queue.take(ready)
+        if (results.length === 0) {
+          yield* Queue.take(ready)
+          continue
+        }
         // Let more results join the batch while requests are in flight: one statement records them all.
-        const deadline = Date.now() + flushDelay
+        const deadline = oldestAt + flushDelay
         while (results.length > 0 && results.length < full && capacity.total > 0) {
           const left = deadline - Date.now()
           if (left <= 0) break
           yield* Effect.ignore(Effect.timeout(Queue.take(ready), Duration.millis(left)))
         }
-        yield* flush.pipe(
+        yield* flushBatch.pipe(
           Effect.catchAllCause((cause) =>
             Effect.logError("Recording delivery attempts failed; retrying", cause).pipe(
-              Effect.zipRight(Effect.sleep("1 second")),
-              Effect.zipRight(Queue.offer(ready, undefined))
+              Effect.zipRight(Effect.sleep("1 second"))
             )
           )
         )

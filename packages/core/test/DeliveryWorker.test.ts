@@ -561,13 +561,21 @@ describe("DeliveryWorker", () => {
         const { locations, platformId } = yield* tenant(24)
         // The receiver holds the requests until all 24 are in, then answers one every 8 ms.
         const held: Array<ServerResponse> = []
+        const answeredAt: Array<number> = []
         const server = yield* Effect.acquireRelease(
           Effect.async<Server>((resume) => {
             const server = createServer((req, res) => {
               req.resume()
               req.on("end", () => {
                 held.push(res)
-                if (held.length === 24) held.forEach((r, i) => setTimeout(() => r.writeHead(200).end(), i * 8))
+                if (held.length === 24) {
+                  held.forEach((r, i) =>
+                    setTimeout(() => {
+                      answeredAt.push(performance.now())
+                      r.writeHead(200).end()
+                    }, i * 8)
+                  )
+                }
               })
             })
             server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
@@ -603,8 +611,10 @@ describe("DeliveryWorker", () => {
         )
         expect(batches.reduce((a, b) => a + b, 0)).toBe(24)
         // Written when half a claim batch is waiting or the oldest result is 100 ms old: 2 or 3 statements
-        // for answers spread over ~190 ms (a statement every 20 ms would take 8 or more).
-        expect(batches.length).toBeLessThanOrEqual(3)
+        // for answers spread over ~190 ms, one more per 100 ms when a loaded machine fires the timers late
+        // (one statement per answer would be 24; a statement every 20 ms would take 8 or more).
+        const spread = answeredAt[answeredAt.length - 1] - answeredAt[0]
+        expect(batches.length).toBeLessThanOrEqual(Math.floor(spread / 100) + 2)
       }))
 
     it.scoped("exposes attempts by outcome, latency, queue depth and the oldest due delivery as Prometheus text", () =>
