@@ -103,6 +103,8 @@ process.on("message", (message: { type: string; secrets?: Record<string, string>
   }
 })
 process.on("disconnect", () => process.exit(0))
+// A clean exit when the bench ends it, so that a CPU profile (BENCH_CPU_PROF) is written.
+process.on("SIGTERM", () => process.exit(0))
 
 server.listen(0, "127.0.0.1", () => {
   process.send!({ type: "ready", port: (server.address() as AddressInfo).port })

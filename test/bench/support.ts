@@ -34,7 +34,12 @@ export const forkScript = (script: string, env: Record<string, string | undefine
   Effect.acquireRelease(
     Effect.async<{ child: ChildProcess; ready: { type: string; port?: number } }>((resume) => {
       const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-        execArgv: ["--import", "tsx"],
+        // BENCH_CPU_PROF=<dir>: each forked process writes a CPU profile there when it exits.
+        execArgv: [
+          "--import",
+          "tsx",
+          ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])
+        ],
         env: Object.fromEntries(
           Object.entries({ ...process.env, ...env }).filter((entry): entry is [string, string] =>
             entry[1] !== undefined

@@ -25,6 +25,8 @@ process.on("message", (message: { type: string }) => {
   process.send!({ type: "count", roundTrips, cpu: (usage.user + usage.system) / 1e6 })
 })
 process.on("disconnect", () => process.exit(0))
+// A clean exit when the bench ends it, so that a CPU profile (BENCH_CPU_PROF) is written.
+process.on("SIGTERM", () => process.exit(0))
 
 const WorkerLive = Layer.effectDiscard(Effect.sync(() => process.send!({ type: "ready" }))).pipe(
   Layer.provideMerge(DeliveryWorker.layerConfig),

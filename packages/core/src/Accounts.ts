@@ -7,8 +7,21 @@
  * @since 0.1.0
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
 import { AccountId, makeAccountId, OperatorId } from "@spacesync/adapter-kit/Ids"
-import { Context, DateTime, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import {
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  ParseResult,
+  PubSub,
+  Schedule,
+  Schema,
+  Stream
+} from "effect"
 import { Adapters, type UnknownAdapter } from "./Adapters.js"
 import { SecretBox } from "./SecretBox.js"
 
@@ -121,6 +134,14 @@ export interface NewAccount {
   readonly pollIntervalSeconds?: number | undefined
 }
 
+/**
+ * The channel schedulers `LISTEN` on: a sync request notifies it (delivered at commit).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const syncRequestedChannel = "spacesync_sync_requested"
+
 /** Default polling interval. @since 0.1.0 */
 export const defaultPollIntervalSeconds = 300
 
@@ -170,6 +191,12 @@ export class Accounts extends Context.Tag("@spacesync/core/Accounts")<Accounts, 
     accountId: AccountId,
     locations: ReadonlyArray<string> | "all"
   ) => Effect.Effect<void, AccountNotFound>
+  /**
+   * A signal each time a sync was requested: in this process, and in any process while the database
+   * client can `LISTEN` (on `syncRequestedChannel`; a request notifies it at commit). Reconnects after
+   * errors; schedulers also find requests at their next tick.
+   */
+  readonly syncRequests: Stream.Stream<void>
   /** Pauses polling with a reason (e.g. upstream credentials rejected). */
   readonly pause: (accountId: AccountId, reason: string) => Effect.Effect<void>
   /** Resumes a paused account and schedules a sync now. */
@@ -441,21 +468,25 @@ export const make = Effect.gen(function*() {
     Request: Schema.Struct({ accountId: AccountId, all: Schema.Boolean, locations: Schema.Array(Schema.String) }),
     Result: Updated,
     execute: ({ accountId, all, locations }) =>
-      sql`update spacesync.accounts set
+      sql`with updated as (update spacesync.accounts set
           requested_locations = case
             when ${all} then null
             when sync_requested_at is not null and requested_locations is null then null
             else array(select distinct unnest(coalesce(requested_locations, '{}'::text[]) || ${locations}::text[]))
           end,
           sync_requested_at = coalesce(sync_requested_at, now())
-        where account_id = ${accountId} returning account_id`
+        where account_id = ${accountId} returning account_id)
+        select account_id, pg_notify(${syncRequestedChannel}, account_id) from updated`
   })
+  // Requests made in this process (the embedded database cannot LISTEN; with PostgreSQL the notification
+  // also comes back, and a scheduler coalesces the two).
+  const requested = yield* PubSub.sliding<void>(1)
   const requestSync = (accountId: AccountId, locations: ReadonlyArray<string> | "all") =>
     requestRow({ accountId, all: locations === "all", locations: locations === "all" ? [] : [...locations] }).pipe(
       Effect.orDie,
       Effect.flatMap(Option.match({
         onNone: () => Effect.fail(new AccountNotFound({ accountId })),
-        onSome: () => Effect.void
+        onSome: () => Effect.asVoid(PubSub.publish(requested, undefined))
       }))
     )
 
@@ -478,6 +509,21 @@ export const make = Effect.gen(function*() {
       Effect.flatMap((rows) => rows.length === 0 ? Effect.fail(new AccountNotFound({ accountId })) : Effect.void)
     )
 
+  const pg = yield* Effect.serviceOption(PgClient.PgClient)
+  const notified: Stream.Stream<void> = Option.match(pg, {
+    onNone: () => Stream.empty,
+    onSome: (client) =>
+      client.listen(syncRequestedChannel).pipe(
+        Stream.as(undefined as void),
+        Stream.tapErrorCause((cause) =>
+          Effect.logWarning("LISTEN for sync requests failed; polling only until it reconnects", cause)
+        ),
+        Stream.retry(Schedule.exponential("1 second").pipe(Schedule.union(Schedule.spaced("30 seconds")))),
+        Stream.catchAllCause(() => Stream.empty)
+      )
+  })
+  const syncRequests = Stream.merge(Stream.fromPubSub(requested), notified)
+
   return Accounts.of({
     create,
     get,
@@ -491,6 +537,7 @@ export const make = Effect.gen(function*() {
     renewLease,
     releaseLease,
     requestSync,
+    syncRequests,
     pause,
     resume,
     delete: remove

@@ -14,7 +14,20 @@
  * @since 0.1.0
  */
 import type { AccountId } from "@spacesync/adapter-kit/Ids"
-import { Config, type ConfigError, Context, Duration, Effect, FiberSet, Layer, Option, Schedule, Schema } from "effect"
+import {
+  Config,
+  type ConfigError,
+  Context,
+  Duration,
+  Effect,
+  FiberSet,
+  Layer,
+  Option,
+  Queue,
+  Schedule,
+  Schema,
+  Stream
+} from "effect"
 import { randomBytes } from "node:crypto"
 import { type AccountNotFound, Accounts } from "./Accounts.js"
 import { SyncEngine, SyncError, type SyncOptions, type SyncReport } from "./SyncEngine.js"
@@ -81,6 +94,13 @@ export class Scheduler extends Context.Tag("@spacesync/core/Scheduler")<Schedule
   readonly syncNow: (accountId: AccountId) => Effect.Effect<SyncReport, SyncError | SyncBusy>
   /** Claims and runs every due account once (what each tick does). Returns how many runs it started. */
   readonly runDue: Effect.Effect<number>
+  /**
+   * Waits until `tick` has passed, or sooner when work may be due: a sync was requested (in this process,
+   * or in any while `listen` runs) or one of this process's runs ended (a request may have waited for it).
+   */
+  readonly awaitWork: (tick: Duration.DurationInput) => Effect.Effect<void>
+  /** Relays every process's sync requests to `awaitWork` (`LISTEN`), until interrupted. */
+  readonly listen: Effect.Effect<void>
 }>() {}
 
 /**
@@ -99,6 +119,8 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
     // their leases (each location is written in its own transaction, so an interrupted run is safe).
     const runs = yield* FiberSet.make<unknown, never>()
     let inFlight = 0
+    const wakeups = yield* Queue.sliding<void>(1)
+    const wake = Queue.offer(wakeups, undefined)
 
     const claimDueWithRequests = (limit: number) => accounts.claimDue(owner, lease, limit)
     const claimOne = (accountId: AccountId) => accounts.claim(accountId, owner, lease)
@@ -170,7 +192,7 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
             )
           )
         )
-      }).pipe(Effect.ensuring(release(accountId)))
+      }).pipe(Effect.ensuring(Effect.zipRight(release(accountId), wake)))
 
     const runDue = Effect.gen(function*() {
       const slots = settings.concurrency - inFlight
@@ -224,7 +246,11 @@ export const make = (options: Partial<SchedulerOptions> = {}) =>
         return yield* runLeased(accountId, { full: true }, claimedAt)
       })
 
-    return Scheduler.of({ owner, requestSync, syncNow, runDue })
+    const awaitWork = (tick: Duration.DurationInput) => Effect.raceFirst(Effect.sleep(tick), Queue.take(wakeups))
+
+    const listen = Stream.runForEach(accounts.syncRequests, () => wake)
+
+    return Scheduler.of({ owner, requestSync, syncNow, runDue, awaitWork, listen })
   })
 
 /**
@@ -247,7 +273,8 @@ export const layerConfig: Layer.Layer<Scheduler, ConfigError.ConfigError, Accoun
   .unwrapEffect(Effect.map(SchedulerConfig, layer))
 
 /**
- * The polling loop: every tick, claim and run due accounts. Interrupted cleanly with its scope.
+ * The polling loop: every tick, and as soon as a sync is requested or a run ends, claim and run due
+ * accounts. Interrupted cleanly with its scope.
  *
  * @since 0.1.0
  * @category layers
@@ -256,9 +283,11 @@ export const layerLoop = (options: Partial<SchedulerOptions> = {}): Layer.Layer<
   Layer.scopedDiscard(Effect.gen(function*() {
     const scheduler = yield* Scheduler
     const tick = options.tick ?? defaultOptions.tick
+    yield* Effect.forkScoped(scheduler.listen)
     yield* scheduler.runDue.pipe(
       Effect.catchAllCause((cause) => Effect.logError("Scheduler tick failed", cause)),
-      Effect.repeat(Schedule.spaced(tick)),
+      Effect.zipRight(scheduler.awaitWork(tick)),
+      Effect.forever,
       Effect.forkScoped
     )
   }))

@@ -185,6 +185,32 @@ describe("Scheduler", () => {
   )
 
   it.scopedLive(
+    "the loop starts a sync as soon as any process requests it, not at its next tick, and again when a run ends",
+    () =>
+      Effect.gen(function*() {
+        const { adapter, stats } = slowUpstream(300)
+        const { a, b } = yield* twoHubs(adapter, "30 seconds")
+        const accountId = yield* createAccount().pipe(Effect.provide(a))
+        // Hub a runs the loop, ticking once an hour: its first pass syncs the new account.
+        yield* Layer.build(Scheduler.layerLoop({ tick: "1 hour" })).pipe(Effect.provide(a))
+        yield* waitFor(Effect.sync(() => stats.runs), (n) => n === 1)
+        yield* waitFor(Effect.provide(accountRow(accountId), a), (r) => r.lease_owner === null)
+        // Hub b (another process: the intake) requests a sync; a hears it and runs it.
+        const requestFromB = Effect.flatMap(Accounts.Accounts, (accounts) => accounts.requestSync(accountId, "all"))
+          .pipe(Effect.provide(b))
+        yield* requestFromB
+        yield* waitFor(Effect.sync(() => stats.runs), (n) => n === 2)
+        // A request during that run is claimed when the run ends.
+        yield* sleep(100)
+        yield* requestFromB
+        yield* waitFor(Effect.sync(() => stats.runs), (n) => n === 3)
+        yield* waitFor(Effect.provide(accountRow(accountId), a), (r) => r.lease_owner === null)
+        expect(stats.maxActive).toBe(1)
+      }),
+    30_000
+  )
+
+  it.scopedLive(
     "renews the lease while a run outlasts it, so no other process takes the account over",
     () =>
       Effect.gen(function*() {

@@ -14,7 +14,9 @@ const counting = () => {
       runDue: Effect.sync(() => {
         ticks++
         return 0
-      })
+      }),
+      awaitWork: (tick) => Effect.sleep(tick),
+      listen: Effect.never
     })
   )
   return { layer, ticks: () => ticks }
