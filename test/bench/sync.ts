@@ -8,13 +8,16 @@
  * Passes: 0 the initial load (everything created), 1 nothing changed, 2 one location in 100 changed (one
  * price amount each); then 1c and 2c the same on an engine without its hash cache (`hashCacheSize: 0`),
  * which derives ids and hashes every location again instead of recognizing sources it has hashed before
- * (both engines fetch, parse and decode every location on every pass). Each pass prints its wall time, locations/s, the database statements it sent
- * (counted on the `pg` client: BEGIN/COMMIT included) and where the time went:
+ * (both engines fetch and lay out every location on every pass, and parse those they do not recognize).
+ * Each pass prints its wall time, locations/s, the database statements it sent (counted on the `pg`
+ * client: BEGIN/COMMIT included) and where the time went:
  *
  * - fetch: the HTTP exchange, body included (span `FeedSource.fetch`);
- * - parse: body to text and `JSON.parse` (span `FeedSource.parse`);
- * - decode: the feed's entry checks (span `FeedDocument.entries`) plus the engine's decode and
- *   `fromSource` (attribute `decodeMillis` of the `SyncEngine.sync` span);
+ * - parse: the body read into entries: laid out, hashed, and the entry texts not seen before parsed for their
+ *   `externalId` (span `FeedDocument.entriesOfText`; `FeedSource.parse` when a document is parsed whole);
+ * - decode: the entries' checks (span `FeedDocument.entries`, or the engine's parse of an unparsed entry it
+ *   does not recognize) plus the engine's decode and `fromSource` (attribute `decodeMillis` of the
+ *   `SyncEngine.sync` span);
  * - hash: content hashes (`hashMillis`);
  * - db: the engine's wall time with a statement in flight that it did not spend computing in the meantime
  *   (`databaseMillis`), so that no millisecond is counted twice;
@@ -134,7 +137,13 @@ export const serveFeed = (body: () => Buffer) =>
 // ---------------------------------------------------------------------------------------------------------
 // Where the time goes: the durations of a few spans, and the engine's attributes on its sync span.
 
-const recordedSpans = ["FeedSource.fetch", "FeedSource.parse", "FeedDocument.entries", "SyncEngine.sync"]
+const recordedSpans = [
+  "FeedSource.fetch",
+  "FeedSource.parse",
+  "FeedDocument.entriesOfText",
+  "FeedDocument.entries",
+  "SyncEngine.sync"
+]
 
 const makeRecorder = Effect.map(Effect.tracer, (native) => {
   const millis = new Map<string, number>()
@@ -158,7 +167,7 @@ const makeRecorder = Effect.map(Effect.tracer, (native) => {
     const attribute = (key: string) => Number(attributes.get(key) ?? 0)
     const result = {
       fetch: span("FeedSource.fetch"),
-      parse: span("FeedSource.parse"),
+      parse: span("FeedSource.parse") + span("FeedDocument.entriesOfText"),
       decode: span("FeedDocument.entries") + attribute("decodeMillis"),
       hash: attribute("hashMillis"),
       db: attribute("databaseMillis")

@@ -495,17 +495,36 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           return true
         }
 
-        const prepare = (item: LocationResult, fingerprints: Array<FingerprintUpdate>): Step | undefined => {
+        const prepare = (read: LocationResult, fingerprints: Array<FingerprintUpdate>): Step | undefined => {
           counts.listed++
-          const externalId = Adapter.externalIdOf(item)
+          const externalId = Adapter.externalIdOf(read)
           if (externalId !== null) seen.add(externalId)
-          if (item._tag === "Failed") return { _tag: "Failed", externalId, error: item.error }
           let mark = performance.now()
           const lap = (stage: "decodeMillis" | "hashMillis") => {
             const now = performance.now()
             stages.cpu(stage, now - mark)
             mark = now
           }
+          // A location the adapter gives as unparsed text: recognized by its digest, else parsed now (into a
+          // source with that digest: equal texts are equal sources).
+          let item: Exclude<LocationResult, { readonly _tag: "Unparsed" }>
+          if (read._tag === "Unparsed") {
+            const summary = known.get(read.externalId)
+            if (
+              summary !== undefined && !summary.deleted && isKnown(summary, fingerprintOf(read.digest), fingerprints)
+            ) {
+              lap("hashMillis")
+              return unchanged(summary)
+            }
+            const parsed = read.parse()
+            lap("decodeMillis")
+            item = parsed._tag === "Snapshot"
+              ? Adapter.ReadItem.Snapshot({ source: parsed.source, digest: read.digest })
+              : parsed
+          } else {
+            item = read
+          }
+          if (item._tag === "Failed") return { _tag: "Failed", externalId, error: item.error }
           // A source whose digest the adapter gives is recognized before it is even decoded.
           const given = item.digest === undefined || externalId === null ? undefined : fingerprintOf(item.digest)
           if (given !== undefined && externalId !== null) {

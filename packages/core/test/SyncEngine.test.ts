@@ -71,7 +71,12 @@ const scriptedAdapter = Adapter.make({
   name: "Scripted reads",
   credentials: Schema.Struct({}),
   check: () => Effect.void,
-  snapshots: { read: () => Stream.suspend(() => Stream.fromIterable(structuredClone(scripted))) }
+  snapshots: {
+    read: () =>
+      Stream.suspend(() =>
+        Stream.fromIterable(scripted.map((item) => item._tag === "Unparsed" ? item : structuredClone(item)))
+      )
+  }
 })
 
 /** An upstream that says it has three locations, yields one, then waits for `gate` before the other two. */
@@ -415,6 +420,58 @@ describe("SyncEngine", () => {
         const renamed = { ...source, location: { ...source.location, name: "Renamed" } }
         scripted = [Adapter.ReadItem.Snapshot({ source: renamed, digest: sha256Hex(JSON.stringify(renamed)) })]
         expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ updated: 1 })
+      }))
+
+    it.scoped("an unparsed location is recognized by its digest without being parsed, else parsed once", () =>
+      Effect.gen(function*() {
+        const source = Fixtures.locationSource("U0")
+        let parses = 0
+        const unparsed = (result: () => Adapter.LocationResult, digest: string) =>
+          Adapter.ReadItem.Unparsed({
+            externalId: "U0",
+            digest,
+            parse: () => {
+              parses++
+              return result() as any
+            }
+          })
+        const snapshot = (s: unknown) => () => Adapter.ReadItem.Snapshot({ source: s as Adapter.SnapshotSource })
+        scripted = [unparsed(snapshot(source), "text-1")]
+        const account = yield* Effect.flatMap(
+          Accounts.Accounts,
+          (accounts) => accounts.create({ name: "Unparsed", adapter: "scripted", credentials: {} })
+        )
+        expect((yield* sync(account.accountId)).counts).toMatchObject({ created: 1 })
+        expect(parses).toBe(1)
+        expect((yield* sync(account.accountId)).counts).toMatchObject({ unchanged: 1 })
+        expect(parses).toBe(1)
+        // A restarted engine knows the digest from the fingerprint stored with the version.
+        const restarted = yield* SyncEngine.make({ hashCacheSize: 0 }).pipe(Effect.provide(FetchHttpClient.layer))
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ unchanged: 1 })
+        expect(parses).toBe(1)
+        // Another text of the same data: parsed, unchanged, and its digest recorded (not parsed next time).
+        scripted = [unparsed(snapshot(source), "text-2")]
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ unchanged: 1, updated: 0 })
+        expect((yield* restarted.sync(account.accountId)).counts).toMatchObject({ unchanged: 1 })
+        expect(parses).toBe(2)
+        // A changed text: parsed and written.
+        const renamed = { ...source, location: { ...source.location, name: "Renamed" } }
+        scripted = [unparsed(snapshot(renamed), "text-3")]
+        const report = yield* restarted.sync(account.accountId)
+        expect(report.counts).toMatchObject({ updated: 1 })
+        expect(types(report)).toEqual(["location.updated"])
+        // A text that does not check out is that location's failure.
+        scripted = [
+          unparsed(() =>
+            Adapter.ReadItem.Failed({
+              externalId: "U0",
+              error: AdapterError.invalidData(["locations", 0, "location", "name"], "name: bad", "U0")
+            }), "text-4")
+        ]
+        const failed = yield* restarted.sync(account.accountId)
+        expect(failed.counts).toMatchObject({ failed: 1, deleted: 0 })
+        expect(failed.errors).toEqual([expect.objectContaining({ externalId: "U0", reason: "InvalidData" })])
+        expect(parses).toBe(4)
       }))
 
     it.scoped("the same source with its keys in another order is unchanged", () =>

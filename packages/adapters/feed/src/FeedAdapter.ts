@@ -8,7 +8,9 @@
  * `AdapterError` with a reason the hub acts on, and all HTTP through `UpstreamHttp`.
  *
  * Because the whole account is one document, its read is `Adapter.wholeDocument`: a sync reads the feed
- * once and yields every location (or, for a malformed entry, that location's `InvalidData` failure).
+ * once and yields every location (or, for a malformed entry, that location's `InvalidData` failure). The
+ * feed is read as bytes: each entry is given `Unparsed` with the digest of its text, so a sync parses only
+ * the entries the hub has not stored as they are (`FeedDocument.entriesOfText`).
  *
  * @since 0.1.0
  */
@@ -62,22 +64,22 @@ export const Credentials = Schema.Struct({
 export type Credentials = typeof Credentials.Type
 
 /**
- * Builds the adapter. Its document cache (the last `ETag` and parsed document of each http(s) feed) is
- * its own: each hub, or test, that builds the adapter has one.
+ * Builds the adapter. Its document cache (the last `ETag` and body of each http(s) feed) and its index of
+ * entry texts are its own: each hub, or test, that builds the adapter has them.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<Adapter.Adapter<Credentials>> = Effect.sync(() => {
   const cache = FeedSource.makeCache()
-  // Documents are parsed JSON: entries that passed before pass again unchecked, with their digests.
-  const checked = FeedDocument.makeCheckedEntries()
-  const load = (credentials: Credentials) => FeedSource.read(credentials, { cache, validate: FeedDocument.topLevel })
+  // The externalIds of entry texts seen before: such an entry is not even parsed to be listed.
+  const index = FeedDocument.makeTextIndex()
+  const load = (credentials: Credentials) => FeedSource.readBytes(credentials, { cache })
   return Adapter.make<Credentials>({
     id: "feed",
     name: "Canonical JSON feed",
     credentials: Credentials,
-    check: (credentials) => Effect.asVoid(load(credentials)),
-    snapshots: { read: Adapter.wholeDocument({ load, entries: FeedDocument.entriesWith(checked) }) }
+    check: (credentials) => Effect.asVoid(Effect.flatMap(load(credentials), FeedDocument.entriesOfText(index))),
+    snapshots: { read: Adapter.wholeDocument({ load, entries: FeedDocument.entriesOfText(index) }) }
   })
 })

@@ -3,7 +3,9 @@
  * a `LocationSnapshotSource` in its encoded form (canonical fields with `externalId`s and no hub ids;
  * prices refer to resources by `externalId`).
  *
- * `entries` checks a parsed document. The top level must be an object with a `locations` array, and every
+ * `entriesOfText` reads a feed's bytes entry by entry (see `FeedText`): each entry is hashed as it is and
+ * given `Unparsed`, so an entry the hub stored before is recognized without being parsed or checked, and
+ * no whole document is built. `entries` checks a parsed document. Both apply the same rules. The top level must be an object with a `locations` array, and every
  * entry must name its `location.externalId`: otherwise the listing could not be complete (the hub would
  * delete locations it cannot see), so the whole read fails `InvalidData` naming the path. Any other
  * problem in one entry is an `InvalidData` element for that entry alone, naming its `externalId` and the
@@ -13,6 +15,8 @@
  */
 import { Adapter, AdapterError, Digest, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Effect, Either, Schema } from "effect"
+import type * as FeedSource from "./FeedSource.js"
+import * as FeedText from "./FeedText.js"
 
 /**
  * The document's top level; entries are checked one by one (see `entries`).
@@ -86,28 +90,53 @@ const externalIdAt = (entry: unknown): string | undefined => {
 // With `checked`, entries come straight from `JSON.parse`: a canonical one is given with its digest (which
 // lets the engine recognize it), and one whose digest passed before is not checked again.
 const checkEntry = (entry: unknown, index: number, externalId: string, checked?: CheckedEntries): Entry => {
-  const prefix = ["locations", index]
-  let source: LocationSnapshot.LocationSnapshotSource
-  let encoded: Adapter.SnapshotSource
   const digest = checked === undefined ? undefined : Digest.sha256Hex(JSON.stringify(entry))
   if (digest !== undefined && checked!.has(digest)) return { source: entry as Adapter.SnapshotSource, digest }
+  const source = checkDecoded(entry, index, externalId)
+  if (source instanceof AdapterError.AdapterError) return source
+  if (source !== entry) return { source: Either.getOrThrow(encodeEntry(source)) }
+  if (digest === undefined) return { source: entry as Adapter.SnapshotSource }
+  checked!.add(digest)
+  return { source: entry as Adapter.SnapshotSource, digest }
+}
+
+// An entry decoded and checked: the entry itself when it is canonical already, else its decoded form; or
+// its `InvalidData`.
+const checkDecoded = (
+  entry: unknown,
+  index: number,
+  externalId: string
+): LocationSnapshot.LocationSnapshotSource | AdapterError.AdapterError => {
+  const prefix = ["locations", index]
+  let source: LocationSnapshot.LocationSnapshotSource
   if (LocationSnapshot.isCanonicalSource(entry)) {
     source = entry
-    encoded = entry as Adapter.SnapshotSource
   } else {
     const decoded = decodeEntry(entry)
     if (Either.isLeft(decoded)) return UpstreamHttp.fromParseError(decoded.left, { prefix, externalId })
     source = decoded.right
-    encoded = Either.getOrThrow(encodeEntry(source))
   }
   const issue = LocationSnapshot.checkSource(source)
   if (issue !== undefined) {
     const path = [...prefix, ...issue.path]
     return AdapterError.invalidData(path, `${path.join(".")}: ${issue.message}`, externalId)
   }
-  if (digest === undefined || encoded !== entry) return { source: encoded }
-  checked!.add(digest)
-  return { source: encoded, digest }
+  return source
+}
+
+const missingExternalId = (i: number) =>
+  AdapterError.invalidData(
+    ["locations", i, "location", "externalId"],
+    `locations.${i}.location.externalId: every entry needs an externalId (without it the listing is incomplete)`
+  )
+
+const duplicated = (externalId: string, at: ReadonlyArray<number>) => {
+  const path = ["locations", at[1]!, "location", "externalId"]
+  return AdapterError.invalidData(
+    path,
+    `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${at.join(", ")})`,
+    externalId
+  )
 }
 
 /**
@@ -129,14 +158,7 @@ export const topLevel = (
     const groups = new Map<string, Array<number>>()
     for (let i = 0; i < top.locations.length; i++) {
       const externalId = externalIdAt(top.locations[i])
-      if (externalId === undefined) {
-        return yield* Effect.fail(
-          AdapterError.invalidData(
-            ["locations", i, "location", "externalId"],
-            `locations.${i}.location.externalId: every entry needs an externalId (without it the listing is incomplete)`
-          )
-        )
-      }
+      if (externalId === undefined) return yield* Effect.fail(missingExternalId(i))
       const at = groups.get(externalId)
       if (at === undefined) groups.set(externalId, [i])
       else at.push(i)
@@ -201,15 +223,119 @@ const entryAt = (
   externalId: string,
   checked: CheckedEntries | undefined
 ): Entry => {
-  if (at.length > 1) {
-    const path = ["locations", at[1]!, "location", "externalId"]
-    return AdapterError.invalidData(
-      path,
-      `${path.join(".")}: externalId ${JSON.stringify(externalId)} appears ${at.length} times (entries ${
-        at.join(", ")
-      })`,
-      externalId
-    )
-  }
+  if (at.length > 1) return duplicated(externalId, at)
   return checkEntry((document as { locations: ReadonlyArray<unknown> }).locations[at[0]!], at[0]!, externalId, checked)
 }
+
+/**
+ * The `externalId`s of entry texts seen before, by their digest (`Digest.sha256Hex` of the entry's bytes):
+ * an entry whose text was seen is not parsed to find its id. Holds up to `maxEntries` (oldest dropped).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TextIndex {
+  readonly get: (digest: string) => string | undefined
+  readonly set: (digest: string, externalId: string) => void
+}
+
+/**
+ * A fresh index of entry texts (about 200 bytes each).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeTextIndex = (maxEntries = 200_000): TextIndex => {
+  const ids = new Map<string, string>()
+  return {
+    get: (digest) => ids.get(digest),
+    set: (digest, externalId) => {
+      ids.set(digest, externalId)
+      if (ids.size > maxEntries) ids.delete(ids.keys().next().value!)
+    }
+  }
+}
+
+const notJson = (what: string, error: unknown) =>
+  `${what}: not JSON (${error instanceof Error ? error.message : String(error)})`
+
+/**
+ * A feed's entries from its bytes, under the rules of `entries`: each entry `Unparsed` (its digest is that
+ * of its bytes; `parse` checks it as `entries` does), or the `InvalidData` of an `externalId` used twice.
+ * The document is never parsed whole: its skeleton (everything but the entries) and each entry whose text
+ * `index` does not know are (for their `externalId`). A document the scan cannot lay out (see
+ * `FeedText.layout`) is parsed whole and checked by `entries`, which gives the same results or errors.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
+(
+  body: FeedSource.Body
+): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> =>
+  Effect.gen(function*() {
+    const found = FeedText.layout(body.bytes)
+    if (found === undefined) {
+      const document = yield* UpstreamHttp.parseJson(new TextDecoder().decode(body.bytes), body.what)
+      return yield* entries(document)
+    }
+    const skeleton = yield* UpstreamHttp.parseJson(found.skeleton, body.what)
+    yield* UpstreamHttp.decodeUnknown(FeedDocument)(skeleton)
+    const bytes = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
+    const count = found.entries.length / 2
+    const digests = new Array<string>(count)
+    const groups = new Map<string, Array<number>>()
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && i % textSliceSize === 0) yield* yieldToEventLoop
+      const start = found.entries[2 * i]!
+      const end = found.entries[2 * i + 1]!
+      const digest = Digest.sha256Hex(bytes.subarray(start, end))
+      digests[i] = digest
+      let externalId = index.get(digest)
+      if (externalId === undefined) {
+        let value: unknown
+        try {
+          value = JSON.parse(bytes.toString("utf8", start, end))
+        } catch (error) {
+          return yield* Effect.fail(
+            AdapterError.invalidData(["locations", i], notJson(`${body.what}: locations.${i}`, error))
+          )
+        }
+        externalId = externalIdAt(value)
+        if (externalId === undefined) return yield* Effect.fail(missingExternalId(i))
+        index.set(digest, externalId)
+      }
+      const at = groups.get(externalId)
+      if (at === undefined) groups.set(externalId, [i])
+      else at.push(i)
+    }
+    const results: Array<Adapter.LocationResult> = []
+    for (const [externalId, at] of groups) {
+      if (at.length > 1) {
+        results.push(
+          Adapter.ReadItem.Failed({ externalId, error: duplicated(externalId, at) }) as Adapter.LocationResult
+        )
+        continue
+      }
+      const i = at[0]!
+      const start = found.entries[2 * i]!
+      const end = found.entries[2 * i + 1]!
+      results.push(Adapter.ReadItem.Unparsed({
+        externalId,
+        digest: digests[i]!,
+        parse: () => {
+          // Parsed again here, when the engine does not know the digest: nothing parsed is kept meanwhile.
+          const source = checkDecoded(JSON.parse(bytes.toString("utf8", start, end)), i, externalId)
+          return source instanceof AdapterError.AdapterError
+            ? Adapter.ReadItem.Failed({ externalId, error: source })
+            : Adapter.ReadItem.Snapshot({ source: source as Adapter.SnapshotSource })
+        }
+      }) as Adapter.LocationResult)
+    }
+    return results
+  }).pipe(
+    Effect.withSpan("FeedDocument.entriesOfText")
+  )
+
+// Hashing an entry's bytes is quick; parsing one (an unknown text) is not: slices of this many entries.
+const textSliceSize = 256

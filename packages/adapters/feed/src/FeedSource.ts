@@ -1,10 +1,10 @@
 /**
- * Where a feed comes from, read as a parsed JSON document.
+ * Where a feed comes from, read as bytes (or parsed as one JSON document).
  *
  * - **http(s)**: through the upstream client of core (`UpstreamHttp`: the hub's outbound guard, timeouts,
  *   retries, `Retry-After`), with the account's extra headers (kept `Redacted`, never traced). The last
- *   `ETag` and document of each feed are kept in memory: the next read sends `If-None-Match` and a 304
- *   reuses the document without downloading or parsing it again.
+ *   `ETag` and body of each feed are kept in memory: the next read sends `If-None-Match` and a 304
+ *   reuses the body without downloading it again.
  * - **file://**: only when the hub sets `SPACESYNC_FEED_ROOT`, and only for regular files inside that
  *   folder. The URL may not contain `.` or `..` segments, and the real path (symlinks resolved) must stay
  *   inside the real root. Anything else is refused with `Unauthorized`: the account's credentials name a
@@ -63,11 +63,22 @@ export interface ReadOptions {
 
 interface Cached {
   readonly etag: string
-  readonly document: unknown
+  readonly body: Body
 }
 
 /**
- * The last `ETag` and parsed document of recently read http(s) feeds (least recently used dropped first).
+ * A feed as read: its bytes, and what it is (the request or file, for messages).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Body {
+  readonly bytes: Uint8Array
+  readonly what: string
+}
+
+/**
+ * The last `ETag` and body of recently read http(s) feeds (least recently used dropped first).
  *
  * @since 0.1.0
  * @category models
@@ -184,18 +195,14 @@ const readFile = (url: string, options: ReadOptions) =>
     if (stat.size > maxBytes) {
       return yield* Effect.fail(AdapterError.invalidData([], `Feed ${file} is larger than ${maxBytes} bytes`))
     }
-    const text = yield* Effect.tryPromise({
-      try: () => fs.readFile(file, "utf8"),
+    const bytes = yield* Effect.tryPromise({
+      try: () => fs.readFile(file),
       catch: fsError(`Feed file ${file} unreadable`)
     }).pipe(Effect.withSpan("FeedSource.fetch"))
-    return yield* UpstreamHttp.parseJson(text, `Feed ${file}`).pipe(Effect.withSpan("FeedSource.parse"))
+    return { bytes, what: `Feed ${file}` } satisfies Body
   })
 
-const readHttp = (
-  feed: Location,
-  options: ReadOptions,
-  validate: (document: unknown) => Effect.Effect<unknown, AdapterError.AdapterError>
-) =>
+const readHttp = (feed: Location, options: ReadOptions) =>
   Effect.gen(function*() {
     const cache = options.cache
     const key = cacheKey(feed)
@@ -209,26 +216,42 @@ const readHttp = (
     if (cached !== undefined) request = HttpClientRequest.setHeader(request, "if-none-match", cached.etag)
     const response = yield* client.execute(request).pipe(Effect.withSpan("FeedSource.fetch"))
     if (response.status === 304) {
-      if (cached !== undefined) return cached.document
+      if (cached !== undefined) return cached.body
       return yield* Effect.fail(
         AdapterError.upstream(304, `${UpstreamHttp.describeRequest(request)} answered 304 to an unconditional request`)
       )
     }
-    const document = yield* UpstreamHttp.json(response).pipe(
-      Effect.withSpan("FeedSource.parse"),
-      Effect.tap(validate),
+    const bytes = yield* response.arrayBuffer.pipe(
+      Effect.map((buffer) => new Uint8Array(buffer)),
+      Effect.mapError(() => AdapterError.unavailable(`${UpstreamHttp.describeRequest(request)}: body unreadable`)),
       // What was cached is stale now: never answer a later 304 with it.
       Effect.tapError(() => Effect.sync(() => cache?.delete(key)))
     )
+    const body: Body = { bytes, what: UpstreamHttp.describeRequest(request) }
     const etag = response.headers["etag"]
-    if (etag !== undefined && etag !== "") cache?.set(key, { etag, document })
+    if (etag !== undefined && etag !== "") cache?.set(key, { etag, body })
     else cache?.delete(key)
-    return document
+    return body
   })
 
 /**
- * Reads and parses a feed, and checks it with `validate`. A downloaded document is checked before it is
- * cached, so a malformed document is never reused on a 304.
+ * Reads a feed's bytes. An http(s) body is kept in `cache` with its `ETag`, and a 304 answers with it (a
+ * malformed document then fails the same way again, as the upstream says it did not change).
+ *
+ * @since 0.1.0
+ */
+export const readBytes = (
+  feed: Location,
+  options: ReadOptions = {}
+): Effect.Effect<Body, AdapterError.AdapterError, HttpClient.HttpClient> => {
+  const scheme = feed.url.slice(0, feed.url.indexOf(":") + 1).toLowerCase()
+  if (scheme === "file:") return readFile(feed.url, options)
+  if (scheme === "http:" || scheme === "https:") return readHttp(feed, options)
+  return Effect.fail(AdapterError.unauthorized(`Unsupported feed URL scheme ${JSON.stringify(scheme)}`))
+}
+
+/**
+ * Reads and parses a feed as one document, and checks it with `validate`.
  *
  * @since 0.1.0
  */
@@ -237,10 +260,17 @@ export const read = (
   options: ReadOptions & {
     readonly validate?: (document: unknown) => Effect.Effect<unknown, AdapterError.AdapterError>
   } = {}
-): Effect.Effect<unknown, AdapterError.AdapterError, HttpClient.HttpClient> => {
-  const scheme = feed.url.slice(0, feed.url.indexOf(":") + 1).toLowerCase()
-  const validate = options.validate ?? Effect.succeed
-  if (scheme === "file:") return Effect.tap(readFile(feed.url, options), validate)
-  if (scheme === "http:" || scheme === "https:") return readHttp(feed, options, validate)
-  return Effect.fail(AdapterError.unauthorized(`Unsupported feed URL scheme ${JSON.stringify(scheme)}`))
-}
+): Effect.Effect<unknown, AdapterError.AdapterError, HttpClient.HttpClient> =>
+  readBytes(feed, options).pipe(
+    Effect.flatMap((body) => parse(body)),
+    Effect.tap(options.validate ?? Effect.succeed)
+  )
+
+/**
+ * Parses a feed's bytes as one JSON document (a UTF-8 byte order mark is ignored); a syntax error is
+ * `InvalidData` at the root.
+ *
+ * @since 0.1.0
+ */
+export const parse = (body: Body): Effect.Effect<unknown, AdapterError.AdapterError> =>
+  UpstreamHttp.parseJson(new TextDecoder().decode(body.bytes), body.what).pipe(Effect.withSpan("FeedSource.parse"))

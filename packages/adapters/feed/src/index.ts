@@ -22,3 +22,10 @@ export * as FeedDocument from "./FeedDocument.js"
  * @since 0.1.0
  */
 export * as FeedSource from "./FeedSource.js"
+
+/**
+ * Finding a feed's entries in its bytes without parsing the whole document.
+ *
+ * @since 0.1.0
+ */
+export * as FeedText from "./FeedText.js"

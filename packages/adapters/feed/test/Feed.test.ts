@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Digest, Ids } from "@spacesync/adapter-kit"
+import { Adapter, Digest, Ids } from "@spacesync/adapter-kit"
 import { AdapterConformance, Fixtures } from "@spacesync/adapter-kit/testing"
 import { Accounts, EventLog, SnapshotStore, SyncEngine } from "@spacesync/core"
 import { TestDatabase, TestEngine } from "@spacesync/core/testing"
@@ -140,7 +140,7 @@ describe("FeedDocument.entries", () => {
         locations: [Fixtures.locationSource("a"), Fixtures.locationSource("b"), Fixtures.locationSource("a")]
       })
       expect(
-        entries.map((e) => e._tag === "Failed" ? ["error", e.externalId, e.error.path] : e.source.location.externalId)
+        entries.map((e) => e._tag === "Failed" ? ["error", e.externalId, e.error.path] : Adapter.externalIdOf(e))
       ).toEqual([
         ["error", "a", ["locations", 2, "location", "externalId"]],
         "b"

@@ -52,6 +52,8 @@ export const ReadRequest = Data.taggedEnum<ReadRequest>()
 /**
  * One element of a read:
  * - `Snapshot`: a location's canonical snapshot;
+ * - `Unparsed`: a location read as JSON text that the adapter has not parsed yet, with the digest of that
+ *   text: the engine recognizes a text it stored before by its digest alone, and parses only the others;
  * - `Failed`: that location could not be read (`InvalidData` naming the path, say): it is recorded
  *   against the location and the others still sync;
  * - `Deleted`: the upstream says the location was deleted (only in a read of changes);
@@ -75,6 +77,20 @@ export type ReadItem = Data.TaggedEnum<{
      */
     readonly digest?: string | undefined
   }
+  Unparsed: {
+    readonly externalId: string
+    /**
+     * `Digest.sha256Hex` of the location's JSON text as read (any JSON text that parses to the same data
+     * each time: equal digests must mean equal data).
+     */
+    readonly digest: string
+    /**
+     * Parses and checks the text: the location's `Snapshot` (its source canonical, as for a `Snapshot`
+     * with a digest, and about `externalId`), or its `Failed`. Called at most once per read, and only when
+     * the engine does not know the digest.
+     */
+    readonly parse: () => Data.TaggedEnum.Value<ReadItem, "Snapshot" | "Failed">
+  }
   Failed: { readonly externalId: string | null; readonly error: AdapterError.AdapterError }
   Deleted: { readonly externalId: string }
   Checkpoint: { readonly cursor: string }
@@ -93,7 +109,7 @@ export type ReadItem = Data.TaggedEnum<{
 export const ReadItem = Data.taggedEnum<ReadItem>()
 
 /** A location's result: its snapshot or its failure. @since 0.1.0 */
-export type LocationResult = Data.TaggedEnum.Value<ReadItem, "Snapshot" | "Failed">
+export type LocationResult = Data.TaggedEnum.Value<ReadItem, "Snapshot" | "Unparsed" | "Failed">
 
 /**
  * The required capability: reading snapshots.
@@ -361,6 +377,8 @@ export const externalIdOf = (item: ReadItem): string | null => {
         ?.externalId
       return typeof id === "string" && id !== "" ? id : null
     }
+    case "Unparsed":
+      return item.externalId
     case "Failed":
       return item.externalId ?? item.error.externalId ?? null
     case "Deleted":

@@ -24,7 +24,9 @@ export const readAll = <C>(
   Effect.map(
     Stream.runCollect(adapter.snapshots.read(credentials, Adapter.ReadRequest.All())),
     (items) =>
-      Chunk.toReadonlyArray(items).flatMap((item): Array<unknown> =>
+      Chunk.toReadonlyArray(items).map((item) => item._tag === "Unparsed" ? item.parse() : item).flatMap((
+        item
+      ): Array<unknown> =>
         item._tag === "Snapshot"
           ? [{ snapshot: item.source }]
           : item._tag === "Failed"
