@@ -17,7 +17,11 @@
  * - rss: A's locations connected to a platform whose endpoints never answer, one event per location to
  *   each of K endpoints (K × N ≥ Q, default 100,000 deliveries queued): the hub's VmRSS, and its VmHWM.
  *
- * `pnpm bench hub [--locations N] [--rate R] [--mixed-seconds S] [--fanout-endpoints E] [--queued Q] [--webhooks W]`;
+ * With `--split`, the hub is two processes on the same database: `--roles api,workers` and `--roles scheduler`
+ * (the syncs the scheduler starts, B's first load among them, run in the second).
+ *
+ * `pnpm bench hub [--locations N] [--rate R] [--mixed-seconds S] [--fanout-endpoints E] [--queued Q] [--webhooks W]
+ *  [--split]`;
  * `pnpm bench mixed|fanout|freshness|rss` run one part (with the setup it needs).
  */
 import { SqlClient } from "@effect/sql"
@@ -67,7 +71,9 @@ const settings = {
   seconds: arg("mixed-seconds", 10),
   endpoints: arg("fanout-endpoints", 10_000),
   queued: arg("queued", 100_000),
-  webhooks: arg("webhooks", 20)
+  webhooks: arg("webhooks", 20),
+  /** The scheduler in a process of its own (`--roles scheduler`), the API and workers in another. */
+  split: process.argv.includes("--split")
 }
 
 export interface HubResults {
@@ -114,8 +120,9 @@ const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
 
 /** Runs the given parts against one hub process; needs a scope. */
-export const measure = (selected: ReadonlyArray<Part>) =>
+export const measure = (selected: ReadonlyArray<Part>, options: { readonly split?: boolean } = {}) =>
   Effect.gen(function*() {
+    const split = options.split ?? settings.split
     const { locations } = settings
     const { url } = yield* TestDatabase.createDatabase
 
@@ -126,13 +133,17 @@ export const measure = (selected: ReadonlyArray<Part>) =>
     const server = yield* serveFeed(() => body)
     const feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.json`
 
-    const hub = yield* spawnHub({
+    const hubEnv = {
       DATABASE_URL: url,
       SPACESYNC_SECRET_KEY: secretKey,
       SPACESYNC_ADMIN_TOKEN: adminToken,
       SPACESYNC_ALLOW_PRIVATE_TARGETS: "true",
       SPACESYNC_FEED_MAX_BYTES: String(4 * body.length)
-    })
+    }
+    // Split: the syncs the scheduler starts run in a process of their own; those asked for through the
+    // API (`sync` below: the operator's "sync now") still run in the API's.
+    const hub = yield* spawnHub(hubEnv, split ? ["start", "--roles", "api,workers"] : ["start"])
+    if (split) yield* spawnHub(hubEnv, ["start", "--roles", "scheduler"])
     const hubPid = hub.child.pid!
     const hubSaid = () =>
       `hub ${hub.child.exitCode === null ? "running" : `exited with ${hub.child.exitCode}`}; it said:\n${

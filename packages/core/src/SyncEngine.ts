@@ -249,10 +249,11 @@ const decodeSource = LocationSnapshot.decodeSource({ errors: "first" })
 const writeBatchSize = 256
 // The most listed items decoded and hashed before their new versions are written.
 const groupSize = 512
-// Preparing a location (decoding, hub ids, hashing) is synchronous CPU work of a few milliseconds for a
-// large one: after this many, the sync lets the event loop run (HTTP requests, deliveries, database
-// replies of other work in the same process) before it goes on.
-const prepareSliceSize = 32
+// Preparing a location (decoding, hub ids, hashing) is synchronous CPU work of up to a few milliseconds:
+// after this much of it, the sync lets the event loop run (HTTP requests, deliveries, database replies of
+// other work in the same process) before it goes on. Short slices keep a delivery's round trips (claim,
+// request, completion) from waiting behind a sync for long: each waits for one slice at most.
+const prepareSliceMillis = 4
 
 // Lets the event loop run pending I/O and timers before going on (`setImmediate`: after the I/O poll
 // phase), so that a long CPU-bound loop does not hold back the rest of the process.
@@ -611,7 +612,7 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
           Effect.gen(function*() {
             const writes: Array<Extract<Step, { _tag: "Write" }>> = []
             const fingerprints: Array<FingerprintUpdate> = []
-            let prepared = 0
+            let sliceStart = performance.now()
             for (const item of items) {
               if (item._tag === "Checkpoint") {
                 checkpoint = item.cursor
@@ -626,7 +627,10 @@ export const make = (options: Partial<SyncEngineOptions> = {}) =>
                 continue
               }
               progress.read++
-              if (++prepared % prepareSliceSize === 0) yield* yieldToEventLoop
+              if (performance.now() - sliceStart >= prepareSliceMillis) {
+                yield* yieldToEventLoop
+                sliceStart = performance.now()
+              }
               const step = prepare(item, fingerprints)
               if (step === undefined) continue
               if (step._tag === "Write") writes.push(step)

@@ -285,8 +285,12 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
     const count = found.entries.length / 2
     const digests = new Array<string>(count)
     const groups = new Map<string, Array<number>>()
+    let sliceStart = performance.now()
     for (let i = 0; i < count; i++) {
-      if (i > 0 && i % textSliceSize === 0) yield* yieldToEventLoop
+      if (performance.now() - sliceStart >= textSliceMillis) {
+        yield* yieldToEventLoop
+        sliceStart = performance.now()
+      }
       const start = found.entries[2 * i]!
       const end = found.entries[2 * i + 1]!
       const digest = Digest.sha256Hex(bytes.subarray(start, end))
@@ -337,5 +341,6 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
     Effect.withSpan("FeedDocument.entriesOfText")
   )
 
-// Hashing an entry's bytes is quick; parsing one (an unknown text) is not: slices of this many entries.
-const textSliceSize = 256
+// Hashing an entry's bytes is quick, parsing one (an unknown text) is not: the event loop runs between
+// slices of this many milliseconds.
+const textSliceMillis = 4

@@ -23,7 +23,7 @@ export interface HubProcess {
 
 /**
  * Runs `spacesync <args>` as a child process (as a user would) and, for `start`, waits until `/readyz`
- * answers 200. The process is stopped with SIGTERM when the scope closes.
+ * answers 200 (or, for roles without the API, until it logs that it started). The process is stopped with SIGTERM when the scope closes.
  */
 export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string> = ["start"]) =>
   Effect.gen(function*() {
@@ -31,7 +31,9 @@ export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string
     let output = ""
     const child = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const child = spawn(process.execPath, [bin, ...args], {
+        // BENCH_CPU_PROF=<dir> (benchmarks): the hub writes a CPU profile there when it stops.
+        const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+        const child = spawn(process.execPath, [...profile, bin, ...args], {
           env: {
             ...process.env,
             DATABASE_URL: "",
@@ -55,6 +57,16 @@ export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string
         }).pipe(Effect.timeoutOption("20 seconds"))
     )
     const url = `http://127.0.0.1:${port}`
+    const roles = args.includes("--roles") ? args[args.indexOf("--roles") + 1] ?? "" : "api"
+    if (!roles.includes("api")) {
+      // No HTTP server: ready once it says it started.
+      yield* Effect.sync(() => output.includes("Starting spacesync")).pipe(
+        Effect.filterOrFail((started) => started),
+        Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("45 seconds"))),
+        Effect.orElse(() => Effect.dieMessage(`hub did not start:\n${output}`))
+      )
+      return { url, child, output: () => output } satisfies HubProcess
+    }
     yield* Effect.tryPromise((signal) => fetch(`${url}/readyz`, { signal })).pipe(
       Effect.timeout("2 seconds"),
       Effect.filterOrFail((res) => res.status === 200),
