@@ -107,10 +107,12 @@ const program = Effect.gen(function*() {
   )
   if (hub.rss) {
     target(
-      hub.rss.rss <= 250,
-      `memory: hub RSS ${fmt(hub.rss.rss)} MB with ${fmt(hub.locations)} locations synced and ${
+      hub.rss.settled <= 250,
+      `memory: hub RSS ${fmt(hub.rss.settled)} MB with ${fmt(hub.locations)} locations synced and ${
         fmt(hub.rss.queued)
-      } deliveries queued (target ≤ 250 MB); its peak over the whole run ${fmt(hub.hubPeak)} MB`
+      } deliveries queued, idle (the least over ${hub.rss.settleSeconds} s; target ≤ 250 MB); ${
+        fmt(hub.rss.rss)
+      } MB just after the deliveries were queued, its peak over the whole run ${fmt(hub.hubPeak)} MB`
     )
   }
   if (hub.freshness) {

@@ -15,13 +15,15 @@
  * - freshness: the BookingSync simulator's signed webhook to the hub's intake URL, one price changed each
  *   time (W webhooks, one after the other): from the POST to the platform receiver's 2xx;
  * - rss: A's locations connected to a platform whose endpoints never answer, one event per location to
- *   each of K endpoints (K × N ≥ Q, default 100,000 deliveries queued): the hub's VmRSS, and its VmHWM.
+ *   each of K endpoints (K × N ≥ Q, default 100,000 deliveries queued): the hub's VmRSS over the next 5 s,
+ *   then its least over T s of idling (default 90: V8 returns the heap a sync grew about a minute later),
+ *   and its VmHWM.
  *
  * With `--split`, the hub is two processes on the same database: `--roles api,workers` and `--roles scheduler`
  * (the syncs the scheduler starts, B's first load among them, run in the second).
  *
  * `pnpm bench hub [--locations N] [--rate R] [--mixed-seconds S] [--fanout-endpoints E] [--queued Q] [--webhooks W]
- *  [--split]`;
+ *  [--settle-seconds T] [--split]`;
  * `pnpm bench mixed|fanout|freshness|rss` run one part (with the setup it needs).
  */
 import { SqlClient } from "@effect/sql"
@@ -72,6 +74,7 @@ const settings = {
   endpoints: arg("fanout-endpoints", 10_000),
   queued: arg("queued", 100_000),
   webhooks: arg("webhooks", 20),
+  settleSeconds: arg("settle-seconds", 90),
   /** The scheduler in a process of its own (`--roles scheduler`), the API and workers in another. */
   split: process.argv.includes("--split")
 }
@@ -103,7 +106,11 @@ export interface HubResults {
   }
   rss?: {
     readonly queued: number
+    /** The most over the 5 s after the deliveries were queued. */
     readonly rss: number
+    /** The least over the next `settleSeconds` of an idle hub (V8 returns memory after a while). */
+    readonly settled: number
+    readonly settleSeconds: number
     readonly peakAtThatPoint: number
   }
   /** The hub's VmHWM at the end. */
@@ -468,8 +475,19 @@ export const measure = (selected: ReadonlyArray<Part>, options: { readonly split
           yield* sleep(500)
           rss = Math.max(rss, memoryOf(hubPid).rss)
         }
-        results.rss = { queued, rss, peakAtThatPoint: memoryOf(hubPid).peak }
-        console.log(`rss: ${fmt(queued)} deliveries queued, hub RSS ${fmt(rss)} MB`)
+        // Then idle: V8 keeps the heap a sync grew until its memory reducer runs, about a minute later.
+        let settled = rss
+        const settleSeconds = settings.settleSeconds
+        for (let i = 0; i < settleSeconds; i++) {
+          yield* sleep(1000)
+          settled = Math.min(settled, memoryOf(hubPid).rss)
+        }
+        results.rss = { queued, rss, settled, settleSeconds, peakAtThatPoint: memoryOf(hubPid).peak }
+        console.log(
+          `rss: ${fmt(queued)} deliveries queued, hub RSS ${fmt(rss)} MB, ${
+            fmt(settled)
+          } MB after ${settleSeconds} s idle`
+        )
       }
       results.hubPeak = memoryOf(hubPid).peak
       return results
