@@ -249,10 +249,17 @@ export const measure = Effect.gen(function*() {
           )
       )
       const after = yield* ask<{ roundTrips: number }>(child, "count")
-      const [{ queued }] = yield* sql<{ queued: number }>`
+      // A delivery leaves the queue when its completion is written (within 100 ms of its answer).
+      const countQueued = sql<{ queued: number }>`
         select count(*)::int as queued from spacesync.webhook_deliveries`.pipe(
-        Effect.orElseSucceed(() => [{ queued: -1 }])
+        Effect.map(([row]) => row!.queued),
+        Effect.orElseSucceed(() => -1)
       )
+      let queued = yield* countQueued
+      for (let i = 0; i < 50 && queued > 0; i++) {
+        yield* sleep(100)
+        queued = yield* countQueued
+      }
       results.push({
         ...run,
         settings:
