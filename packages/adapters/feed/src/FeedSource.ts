@@ -221,9 +221,7 @@ const readHttp = (feed: Location, options: ReadOptions) =>
         AdapterError.upstream(304, `${UpstreamHttp.describeRequest(request)} answered 304 to an unconditional request`)
       )
     }
-    const bytes = yield* response.arrayBuffer.pipe(
-      Effect.map((buffer) => new Uint8Array(buffer)),
-      Effect.mapError(() => AdapterError.unavailable(`${UpstreamHttp.describeRequest(request)}: body unreadable`)),
+    const bytes = yield* UpstreamHttp.bytes(response).pipe(
       // What was cached is stale now: never answer a later 304 with it.
       Effect.tapError(() => Effect.sync(() => cache?.delete(key)))
     )

@@ -50,7 +50,8 @@ describe("FeedDocument and the event loop", () => {
       const millis = performance.now() - started
       expect(results).toHaveLength(count)
       // Every entry text is new, so each is parsed for its externalId: tens of milliseconds of work, which
-      // the event loop interrupts at least every few milliseconds (in one piece, it would turn once or twice).
-      expect(turns).toBeGreaterThanOrEqual(Math.min(10, Math.floor(millis / 8)))
+      // the event loop interrupts every few milliseconds (in one piece, it would turn once at most). The
+      // bound leaves room for what is not sliced (the layout scan, garbage collection) on a loaded machine.
+      expect(turns).toBeGreaterThanOrEqual(Math.min(3, Math.floor(millis / 20)))
     }))
 })

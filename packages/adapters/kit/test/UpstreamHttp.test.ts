@@ -1,4 +1,4 @@
-import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FiberRef, Redacted, Schema, type Scope } from "effect"
 import * as LoopbackServer from "../src/testing/LoopbackServer.js"
@@ -198,6 +198,23 @@ describe("UpstreamHttp", () => {
       const error = yield* Effect.flip(client.get("/x"))
       expect(error.reason).toBe("Upstream")
       expect(error.message).toContain("larger than 1000 bytes")
+    })))
+
+  it.live("bytes hands over the body the client read, not a copy, and the response can still be read as text", () =>
+    run(Effect.gen(function*() {
+      const body = "\uFEFF{\"name\":\"Café\"}"
+      const server = yield* scripted({ body, headers: { "content-type": "application/json" } })
+      const client = yield* UpstreamHttp.make({ baseUrl: server.url })
+      const response = yield* client.get("/feed")
+      const first = yield* UpstreamHttp.bytes(response)
+      expect(Buffer.from(first).toString("utf8")).toBe(body)
+      // The same bytes each time: a large feed is not copied again (a web Response read copies it twice).
+      expect(yield* UpstreamHttp.bytes(response)).toBe(first)
+      expect(yield* UpstreamHttp.json(response)).toEqual({ name: "Café" })
+      expect(yield* response.text).toBe("{\"name\":\"Café\"}")
+      // A response the client did not read is read as any other.
+      const elsewhere = HttpClientResponse.fromWeb(response.request, new Response("abc"))
+      expect(Buffer.from(yield* UpstreamHttp.bytes(elsewhere)).toString("utf8")).toBe("abc")
     })))
 
   it.live("304 is handed back, not an error", () =>
