@@ -168,12 +168,35 @@ describe("Limits under load", () => {
             // The slow endpoint gets all of its deliveries, never more than its cap at once.
             yield* eventually(
               Effect.map(
+                // Its location.updated deliveries: it takes A's pricing.updated as well, which wait behind the
+                // hanging endpoints' deliveries of the same events (A's queue is served oldest first).
                 sql<{ n: number }>`select count(*)::int as n from spacesync.webhook_delivery_log
-                  where endpoint_id = ${created[0]!.endpoint.id} and status = 'succeeded'`,
+                  where endpoint_id = ${created[0]!.endpoint.id} and event_type = 'location.updated'
+                    and status = 'succeeded'`,
                 ([row]) => row!.n === slowEvents
               ).pipe(Effect.orDie),
               90_000,
               "the slow endpoint's deliveries"
+            ).pipe(
+              // What the queue and the receivers held when it gave up, so that a failure says why.
+              Effect.tapDefect(() =>
+                Effect.gen(function*() {
+                  const queued = yield* sql`select delivery_id, due_at, attempts, claim_id, lease_expires_at,
+                      last_status_code, last_error_class
+                    from spacesync.webhook_deliveries where endpoint_id = ${created[0]!.endpoint.id}
+                    order by due_at`
+                  const logged = yield* sql`select delivery_id, status, attempts, last_status_code, last_error_class
+                    from spacesync.webhook_delivery_log where endpoint_id = ${created[0]!.endpoint.id}`
+                  console.error(
+                    "Limits: the slow endpoint's deliveries did not all succeed",
+                    JSON.stringify({
+                      queued,
+                      logged,
+                      open: { slow: traffic.open.get("/slow"), hanging: traffic.openOn("/hang/"), total: traffic.total }
+                    })
+                  )
+                }).pipe(Effect.orDie)
+              )
             )
           }).pipe(Effect.provide(worker))
 
