@@ -25,7 +25,11 @@ export interface HubProcess {
  * Runs `spacesync <args>` as a child process (as a user would) and, for `start`, waits until `/readyz`
  * answers 200 (or, for roles without the API, until it logs that it started). The process is stopped with SIGTERM when the scope closes.
  */
-export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string> = ["start"]) =>
+export const spawnHub = (
+  env: Record<string, string>,
+  args: ReadonlyArray<string> = ["start"],
+  options: { readonly bin?: string } = {}
+) =>
   Effect.gen(function*() {
     const port = yield* freePort
     let output = ""
@@ -33,7 +37,7 @@ export const spawnHub = (env: Record<string, string>, args: ReadonlyArray<string
       Effect.sync(() => {
         // BENCH_CPU_PROF=<dir> (benchmarks): the hub writes a CPU profile there when it stops.
         const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-        const child = spawn(process.execPath, [...profile, bin, ...args], {
+        const child = spawn(process.execPath, [...profile, options.bin ?? bin, ...args], {
           env: {
             ...process.env,
             DATABASE_URL: "",
