@@ -2,7 +2,7 @@
  * Sync benchmark: one `feed` account of N locations (default 10,000) with 20 resources and 30 prices each
  * (the canonical fields of `Fixtures.locationSource`), served by a `node:http` server on 127.0.0.1
  * **without `ETag`**, so every pass downloads, parses, decodes and hashes the whole feed. The real engine
- * (`TestEngine`: snapshot store, event log, accounts, feed adapter, fetch client) runs on a fresh database
+ * (`TestEngine`: snapshot store, event log, accounts, feed adapter, and the hub's HTTP client) runs on a fresh database
  * of the local PostgreSQL server, dropped at the end.
  *
  * Passes: 0 the initial load (everything created), 1 nothing changed, 2 one location in 100 changed (one
@@ -26,14 +26,14 @@
  * Shares are wall-clock: this is one Node process, so CPU stages never overlap each other; the database
  * server's own CPU is not in the process's CPU time (column `cpu`).
  *
- * `pnpm bench sync [--locations N] [--resources R] [--prices P] [--changed-every K] [--client fetch|node|undici]
+ * `pnpm bench sync [--locations N] [--resources R] [--prices P] [--changed-every K] [--client hub|fetch|node|undici]
  *  [--profile-pass 0|1|2|1c|2c]`
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { FeedAdapter } from "@spacesync/adapter-feed"
 import * as Fixtures from "@spacesync/adapter-kit/testing/Fixtures"
-import { Accounts, type Ids, SyncEngine } from "@spacesync/core"
+import { Accounts, type Ids, OutboundGuard, SyncEngine } from "@spacesync/core"
 import * as TestEngine from "@spacesync/core/testing/TestEngine"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel, Tracer } from "effect"
 import { writeFile } from "node:fs/promises"
@@ -56,8 +56,11 @@ export const settings = {
   resources: arg("resources", 20),
   prices: arg("prices", 30),
   changedEvery: arg("changed-every", 100),
-  /** The HTTP client: `fetch` (Node's built-in fetch), `node` (node:http) or `undici`. */
-  client: process.argv.includes("--client") ? process.argv[process.argv.indexOf("--client") + 1]! : "fetch",
+  /**
+   * The HTTP client: `hub` (the one the hub syncs with: core's `OutboundGuard`, undici with private targets
+   * allowed), `fetch` (Node's built-in fetch), `node` (node:http) or `undici` (undici's global dispatcher).
+   */
+  client: process.argv.includes("--client") ? process.argv[process.argv.indexOf("--client") + 1]! : "hub",
   /** Writes a CPU profile of this pass (0, 1 or 2; 1c, 2c) to `sync-pass<N>.cpuprofile` in the working directory. */
   profilePass: process.argv.includes("--profile-pass")
     ? process.argv[process.argv.indexOf("--profile-pass") + 1]
@@ -195,11 +198,13 @@ export interface PassResult {
 const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" ")
 
 const clients: Record<string, Layer.Layer<HttpClient.HttpClient>> = {
+  hub: OutboundGuard.layerWith({ allowPrivateTargets: true }),
   fetch: FetchHttpClient.layer,
   node: NodeHttpClient.layer,
   undici: NodeHttpClient.layerUndici
 }
-const httpClient = clients[settings.client] ?? FetchHttpClient.layer
+const httpClient = clients[settings.client]
+if (httpClient === undefined) throw new Error(`--client ${settings.client}: one of ${Object.keys(clients).join(", ")}`)
 
 /** The five passes, printed as a table; returns them (for `all.ts`). */
 export const measure = Effect.gen(function*() {
