@@ -394,7 +394,7 @@ export const table = (c: Comparison) => {
   ])
   const notes = [
     ...c.contenders.map((x) => `- ${x.name}: ${x.settings}. ${x.detail}.`),
-    "- Every sender runs as `node --import tsx` (as the `spacesync` executable does); its RSS includes that."
+    "- Every sender of this table runs as `node --import tsx`, its RSS included (the hub of the other rows runs the `spacesync` executable, a bundle on plain Node)."
   ]
   return { header, rows, notes }
 }
