@@ -54,6 +54,23 @@ export const DatabaseConfig = Config.all({
 })
 
 /**
+ * The retries of a start while the database cannot be reached (every 500 ms, up to `startupWait`), said
+ * once in the log and then every 5 s. Any other failure ends the start at once.
+ */
+const waitForTheDatabase = (startupWait: Duration.DurationInput) => {
+  let waited = 0
+  return Schedule.spaced("500 millis").pipe(
+    Schedule.whileInput((error: unknown) => unavailableReason(error) !== undefined),
+    Schedule.upTo(startupWait),
+    Schedule.tapInput((error: unknown) =>
+      waited++ % 10 === 0
+        ? Effect.logWarning(`Waiting for the database: ${unavailableReason(error) ?? String(error)}`)
+        : Effect.void
+    )
+  )
+}
+
+/**
  * A `PgClient` for explicit settings: `url` for a server, or the embedded database in `dataDir`.
  *
  * @since 0.1.0
@@ -67,9 +84,8 @@ export const layerWith = (options: {
   readonly startupWait?: Duration.DurationInput | undefined
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError | EmbeddedPostgres.EmbeddedPostgresError> =>
   Option.match(options.url, {
-    onSome: (url) => {
-      let waited = 0
-      return PgClient.layer({
+    onSome: (url) =>
+      PgClient.layer({
         url,
         applicationName: "spacesync",
         maxConnections: options.maxConnections ?? 10,
@@ -77,20 +93,8 @@ export const layerWith = (options: {
       }).pipe(
         // A server that is (re)starting refuses connections for a moment: a process started meanwhile
         // waits for it (up to `startupWait`) instead of exiting. Any other failure ends the start at once.
-        Layer.retry(
-          Schedule.spaced("500 millis").pipe(
-            Schedule.whileInput((error: SqlError) => unavailableReason(error) !== undefined),
-            Schedule.upTo(options.startupWait ?? defaultStartupWait),
-            Schedule.tapInput((error: SqlError) =>
-              // Said once, then every 10 attempts (5 s).
-              waited++ % 10 === 0
-                ? Effect.logWarning(`Waiting for the database: ${unavailableReason(error) ?? error.message}`)
-                : Effect.void
-            )
-          )
-        )
-      )
-    },
+        Layer.retry(waitForTheDatabase(options.startupWait ?? defaultStartupWait))
+      ),
     onNone: () =>
       Layer.unwrapScoped(Effect.gen(function*() {
         const embedded = yield* EmbeddedPostgres.start(options.dataDir)
@@ -119,16 +123,37 @@ export const layer: Layer.Layer<
 > = Layer.unwrapEffect(Effect.map(DatabaseConfig, layerWith))
 
 /**
- * The configured database with every spacesync migration applied before anything uses it.
+ * The configured database with every spacesync migration applied before anything uses it. A connection
+ * lost while the migrations run (a server going down just after the pool connected) is waited out like an
+ * unreachable server at start: the migrations run again, up to `startupWait` (default 30 s), each in one
+ * transaction, so nothing is left half applied.
  *
  * @since 0.1.0
  */
 export const layerMigrated = (
-  sets: ReadonlyArray<Migrations.MigrationSet> = [Migrations.core]
+  sets: ReadonlyArray<Migrations.MigrationSet> = [Migrations.core],
+  options: { readonly startupWait?: Duration.DurationInput | undefined } = {}
 ): Layer.Layer<
   PgClient.PgClient | SqlClient.SqlClient,
   SqlError | EmbeddedPostgres.EmbeddedPostgresError | ConfigError.ConfigError | Migrations.MigrationError
-> => Layer.effectDiscard(Migrations.run(sets)).pipe(Layer.provideMerge(layer))
+> =>
+  Layer.effectDiscard(
+    Migrations.run(sets).pipe(
+      // A transaction whose connection is gone fails its rollback too, which surfaces as a defect.
+      Effect.catchAllDefect((defect) =>
+        unavailableReason(defect) === undefined
+          ? Effect.die(defect)
+          : Effect.fail(
+            new Migrations.MigrationError({
+              reason: "Failed",
+              message: `Migrations failed: ${unavailableReason(defect)}`,
+              cause: defect
+            })
+          )
+      ),
+      Effect.retry(waitForTheDatabase(options.startupWait ?? defaultStartupWait))
+    )
+  ).pipe(Layer.provideMerge(layer))
 
 /**
  * The database cannot be reached: the server refused or dropped the connection, is shutting down or

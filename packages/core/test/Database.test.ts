@@ -63,6 +63,48 @@ describe("Database", () => {
       Fs.rmSync(dir, { recursive: true, force: true })
     }), 60_000)
 
+  it.scopedLive(
+    "a connection lost while the migrations run is waited out: they run again, whole, on a new one",
+    () =>
+      Effect.gen(function*() {
+        const { url } = yield* TestDatabase.createDatabase
+        let attempts = 0
+        // Its first run loses its connection the way a server going down drops it (57P01).
+        const dropsOnce: Migrations.MigrationSet = {
+          name: "drops_once",
+          migrations: [{
+            id: 1,
+            name: "loses_its_connection_once",
+            up: Effect.gen(function*() {
+              const sql = yield* SqlClient.SqlClient
+              attempts++
+              yield* sql`create table drops_once_marker (attempt int)`
+              yield* sql`insert into drops_once_marker values (${attempts})`
+              if (attempts === 1) yield* sql`select pg_terminate_backend(pg_backend_pid())`
+            })
+          }]
+        }
+        const layer = Database.layerMigrated([Migrations.core, dropsOnce]).pipe(
+          Layer.provide(withEnv({ DATABASE_URL: url, SPACESYNC_DATA_DIR: tempDir() }))
+        )
+        const result = yield* Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          return {
+            markers: yield* sql<{ attempt: number }>`select attempt from drops_once_marker`,
+            recorded: yield* sql<{ set_name: string }>`
+            select set_name from spacesync.migrations where set_name = 'drops_once'`,
+            tables: yield* migratedTables
+          }
+        }).pipe(Effect.provide(layer))
+        expect(attempts).toBe(2)
+        // The first run's transaction left nothing behind: only the second run's row.
+        expect(result.markers).toEqual([{ attempt: 2 }])
+        expect(result.recorded).toEqual([{ set_name: "drops_once" }])
+        expect(result.tables).toEqual(expect.arrayContaining(["locations", "events"]))
+      }),
+    60_000
+  )
+
   it.scoped("with DATABASE_URL, migrates that server instead", () =>
     Effect.gen(function*() {
       const { url } = yield* TestDatabase.createDatabase
