@@ -125,14 +125,13 @@ export const layer: Layer.Layer<
 /**
  * The configured database with every spacesync migration applied before anything uses it. A connection
  * lost while the migrations run (a server going down just after the pool connected) is waited out like an
- * unreachable server at start: the migrations run again, up to `startupWait` (default 30 s), each in one
+ * unreachable server at start: the migrations run again, for up to 30 s, each in one
  * transaction, so nothing is left half applied.
  *
  * @since 0.1.0
  */
 export const layerMigrated = (
-  sets: ReadonlyArray<Migrations.MigrationSet> = [Migrations.core],
-  options: { readonly startupWait?: Duration.DurationInput | undefined } = {}
+  sets: ReadonlyArray<Migrations.MigrationSet> = [Migrations.core]
 ): Layer.Layer<
   PgClient.PgClient | SqlClient.SqlClient,
   SqlError | EmbeddedPostgres.EmbeddedPostgresError | ConfigError.ConfigError | Migrations.MigrationError
@@ -140,18 +139,15 @@ export const layerMigrated = (
   Layer.effectDiscard(
     Migrations.run(sets).pipe(
       // A transaction whose connection is gone fails its rollback too, which surfaces as a defect.
-      Effect.catchAllDefect((defect) =>
-        unavailableReason(defect) === undefined
+      Effect.catchAllDefect((defect) => {
+        const reason = unavailableReason(defect)
+        return reason === undefined
           ? Effect.die(defect)
           : Effect.fail(
-            new Migrations.MigrationError({
-              reason: "Failed",
-              message: `Migrations failed: ${unavailableReason(defect)}`,
-              cause: defect
-            })
+            new Migrations.MigrationError({ reason: "Failed", message: `Migrations failed: ${reason}`, cause: defect })
           )
-      ),
-      Effect.retry(waitForTheDatabase(options.startupWait ?? defaultStartupWait))
+      }),
+      Effect.retry(waitForTheDatabase(defaultStartupWait))
     )
   ).pipe(Layer.provideMerge(layer))
 
