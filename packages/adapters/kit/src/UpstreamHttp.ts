@@ -263,6 +263,9 @@ const isAbsolute = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url)
 
 const noBodyStatus = (status: number) => status === 204 || status === 205 || status === 304 || status < 200
 
+// The first buffer of a body of unknown length.
+const initialBodyBytes = 64 * 1024
+
 const readBody = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
@@ -273,16 +276,27 @@ const readBody = (
   const declared = Number(response.headers["content-length"])
   if (Number.isFinite(declared) && declared > maxBytes) return Effect.fail(tooLarge)
   return Effect.suspend(() => {
-    const parts: Array<Uint8Array> = []
+    // The body is copied into one buffer as it arrives (of the declared length, or grown by doubling), so
+    // that each chunk the socket read is garbage at once: keeping the chunks until the end and joining them
+    // then left a 122 MB feed's thousands of 64 KB chunks scattered over the C heap, which the allocator
+    // did not give back to the system (a hub stayed about 100 MB larger after its first sync).
+    let body = Buffer.allocUnsafeSlow(
+      Number.isFinite(declared) && declared >= 0 ? Math.max(declared, 1) : initialBodyBytes
+    )
     let size = 0
     return response.stream.pipe(
       Stream.runForEach((chunk) => {
+        if (size + chunk.length > maxBytes) return Effect.fail(tooLarge)
+        if (size + chunk.length > body.length) {
+          const grown = Buffer.allocUnsafeSlow(Math.min(maxBytes, Math.max(2 * body.length, size + chunk.length)))
+          body.copy(grown, 0, 0, size)
+          body = grown
+        }
+        body.set(chunk, size)
         size += chunk.length
-        if (size > maxBytes) return Effect.fail(tooLarge)
-        parts.push(chunk)
         return Effect.void
       }),
-      Effect.map((): Uint8Array => Buffer.concat(parts)),
+      Effect.map((): Uint8Array => body.subarray(0, size)),
       Effect.catchIf(
         (error): error is HttpClientError.ResponseError =>
           HttpClientError.isHttpClientError(error) && error._tag === "ResponseError",

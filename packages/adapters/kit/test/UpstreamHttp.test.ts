@@ -1,6 +1,8 @@
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FiberRef, Redacted, Schema, type Scope } from "effect"
+import * as Http from "node:http"
+import type * as Net from "node:net"
 import * as LoopbackServer from "../src/testing/LoopbackServer.js"
 import * as UpstreamHttp from "../src/UpstreamHttp.js"
 
@@ -198,6 +200,48 @@ describe("UpstreamHttp", () => {
       const error = yield* Effect.flip(client.get("/x"))
       expect(error.reason).toBe("Upstream")
       expect(error.message).toContain("larger than 1000 bytes")
+    })))
+
+  it.live("bodies arriving in many chunks are read whole, with or without a declared length", () =>
+    run(Effect.gen(function*() {
+      // 200,017 bytes in uneven chunks: more than the first buffer of a body of unknown length, so it grows.
+      const body = Buffer.from(Array.from({ length: 200_017 }, (_, i) => 97 + (i * 7) % 26))
+      const port = yield* Effect.acquireRelease(
+        Effect.async<{ readonly server: Http.Server; readonly port: number }>((resume) => {
+          const server = Http.createServer((req, res) => {
+            const declared = req.url === "/declared"
+            const empty = req.url === "/empty"
+            res.writeHead(200, declared || empty ? { "content-length": String(empty ? 0 : body.length) } : {})
+            if (empty) return void res.end()
+            let at = 0
+            const next = () => {
+              if (at >= body.length) return void res.end()
+              const size = 1 + (at * 13) % 40_000
+              res.write(body.subarray(at, at + size))
+              at += size
+              setImmediate(next)
+            }
+            next()
+          })
+          server.listen(
+            0,
+            "127.0.0.1",
+            () => resume(Effect.succeed({ server, port: (server.address() as Net.AddressInfo).port }))
+          )
+        }),
+        ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+      ).pipe(Effect.map(({ port }) => port))
+      const client = yield* UpstreamHttp.make({ baseUrl: `http://127.0.0.1:${port}` })
+      for (const path of ["/chunked", "/declared"]) {
+        const read = yield* UpstreamHttp.bytes(yield* client.get(path))
+        expect(read.length).toBe(body.length)
+        expect(Buffer.compare(Buffer.from(read), body)).toBe(0)
+      }
+      expect((yield* UpstreamHttp.bytes(yield* client.get("/empty"))).length).toBe(0)
+      // The cap holds for a body of unknown length too, however it is chunked.
+      const capped = yield* UpstreamHttp.make({ baseUrl: `http://127.0.0.1:${port}`, maxBodyBytes: 150_000 })
+      const error = yield* Effect.flip(capped.get("/chunked"))
+      expect(error.message).toContain("larger than 150000 bytes")
     })))
 
   it.live("bytes hands over the body the client read, not a copy, and the response can still be read as text", () =>

@@ -1,5 +1,6 @@
 import { Effect, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
+import { appendFileSync } from "node:fs"
 import * as Net from "node:net"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -37,7 +38,9 @@ export const spawnHub = (
       Effect.sync(() => {
         // BENCH_CPU_PROF=<dir> (benchmarks): the hub writes a CPU profile there when it stops.
         const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-        const child = spawn(process.execPath, [...profile, options.bin ?? bin, ...args], {
+        // BENCH_HUB_NODE_ARGS (benchmarks): more Node options for the hub, e.g. `--trace-gc`.
+        const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? []
+        const child = spawn(process.execPath, [...profile, ...nodeArgs, options.bin ?? bin, ...args], {
           env: {
             ...process.env,
             DATABASE_URL: "",
@@ -58,7 +61,15 @@ export const spawnHub = (
           if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
           child.once("exit", () => resume(Effect.void))
           child.kill("SIGTERM")
-        }).pipe(Effect.timeoutOption("20 seconds"))
+        }).pipe(
+          Effect.timeoutOption("20 seconds"),
+          // BENCH_HUB_LOG=<file> (benchmarks): what the hub printed is appended there when it stops.
+          Effect.tap(() =>
+            process.env.BENCH_HUB_LOG
+              ? Effect.sync(() => appendFileSync(process.env.BENCH_HUB_LOG!, output))
+              : Effect.void
+          )
+        )
     )
     const url = `http://127.0.0.1:${port}`
     const roles = args.includes("--roles") ? args[args.indexOf("--roles") + 1] ?? "" : "api"
