@@ -21,7 +21,9 @@
  * - hash: content hashes (`hashMillis`);
  * - db: the engine's wall time with a statement in flight that it did not spend computing in the meantime
  *   (`databaseMillis`), so that no millisecond is counted twice;
- * - other: the rest (streaming, change detection, events in memory).
+ * - other: the rest (streaming, change detection, events in memory);
+ * - loop held > 10 ms: the stretches of over 10 ms in which a 1 ms timer of the same process could not run
+ *   (how long a delivery in a hub would wait behind the sync): their number, total and longest.
  *
  * Shares are wall-clock: this is one Node process, so CPU stages never overlap each other; the database
  * server's own CPU is not in the process's CPU time (column `cpu`).
@@ -65,6 +67,39 @@ export const settings = {
   profilePass: process.argv.includes("--profile-pass")
     ? process.argv[process.argv.indexOf("--profile-pass") + 1]
     : undefined
+}
+
+interface EventLoopHeld {
+  readonly count: number
+  readonly totalMillis: number
+  readonly maxMillis: number
+}
+
+/**
+ * How the pass shared the event loop with the rest of the process (a hub's deliveries run there): a 1 ms
+ * timer notes every stretch of over 10 ms in which it could not run. `stop` ends the watch (again: the same
+ * figures).
+ */
+const watchEventLoop = () => {
+  const stretches: Array<number> = []
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    if (now - last > 10) stretches.push(now - last)
+    last = now
+  }, 1)
+  let result: EventLoopHeld | undefined
+  return {
+    stop: (): EventLoopHeld => {
+      clearInterval(timer)
+      result ??= {
+        count: stretches.length,
+        totalMillis: stretches.reduce((a, b) => a + b, 0),
+        maxMillis: stretches.reduce((a, b) => Math.max(a, b), 0)
+      }
+      return result
+    }
+  }
 }
 
 /** Runs `effect` under the V8 profiler and writes the profile to `file`. */
@@ -192,6 +227,7 @@ export interface PassResult {
   readonly statements: number
   readonly split: { fetch: number; parse: number; decode: number; hash: number; db: number }
   readonly counts: string
+  readonly loop: EventLoopHeld
   readonly load: string
 }
 
@@ -252,10 +288,11 @@ export const measure = Effect.gen(function*() {
         const statementsBefore = statements
         const cpuBefore = process.cpuUsage()
         const t0 = performance.now()
+        const held = watchEventLoop()
         const sync = engine.sync(accountId)
         const report = yield* (pass.startsWith(`${settings.profilePass} `)
           ? profiled(`sync-pass${settings.profilePass}.cpuprofile`, sync)
-          : sync)
+          : sync).pipe(Effect.ensuring(Effect.sync(held.stop)))
         const seconds = (performance.now() - t0) / 1000
         const cpu = process.cpuUsage(cpuBefore)
         const c = report.counts
@@ -266,6 +303,7 @@ export const measure = Effect.gen(function*() {
           cpuSeconds: (cpu.user + cpu.system) / 1e6,
           statements: statements - statementsBefore,
           split: recorder.take(),
+          loop: held.stop(),
           counts: `+${c.created} ~${c.updated} =${c.unchanged} !${c.failed}`,
           load: `${loadBefore} → ${load()}`
         })
@@ -302,7 +340,7 @@ export const measure = Effect.gen(function*() {
   )
 
   const columns = ["pass", "locations", "seconds", "loc/s", "cpu s", "stmts", "fetch", "parse", "decode", "hash"]
-  const header = [...columns, "db", "other", "counts", "load (1/5/15 min) before → after"]
+  const header = [...columns, "db", "other", "loop held > 10 ms", "counts", "load (1/5/15 min) before → after"]
   const rows = results.map((r) => {
     const ms = r.seconds * 1000
     const s = r.split
@@ -321,6 +359,7 @@ export const measure = Effect.gen(function*() {
       cell(s.hash),
       cell(s.db),
       cell(other),
+      `${r.loop.count}× ${(r.loop.totalMillis / 1000).toFixed(2)} s, max ${r.loop.maxMillis.toFixed(0)} ms`,
       r.counts,
       r.load
     ]

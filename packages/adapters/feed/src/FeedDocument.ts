@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Adapter, AdapterError, Digest, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
+import { Adapter, AdapterError, Cooperative, Digest, LocationSnapshot, UpstreamHttp } from "@spacesync/adapter-kit"
 import { Effect, Either, Schema } from "effect"
 import type * as FeedSource from "./FeedSource.js"
 import * as FeedText from "./FeedText.js"
@@ -193,24 +193,17 @@ export const entriesWith = (checked?: CheckedEntries) =>
   Effect.gen(function*() {
     const groups = yield* topLevel(document)
     const results: Array<Adapter.LocationResult> = []
+    const slices = Cooperative.makeSlices()
     for (const { at, externalId } of groups) {
       // Checking an entry (its digest, its shape) is synchronous CPU work: a feed of thousands of
       // locations lets the event loop run between slices of them instead of holding it for seconds.
-      if (results.length > 0 && results.length % entrySliceSize === 0) yield* yieldToEventLoop
+      if (slices.due()) yield* slices.next
       results.push(toResult(externalId, entryAt(document, at, externalId, checked)))
     }
     return results
   }).pipe(
     Effect.withSpan("FeedDocument.entries")
   )
-
-const entrySliceSize = 64
-
-// `setImmediate`: pending I/O and timers run before the next slice.
-const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
 
 const toResult = (externalId: string, entry: Entry): Adapter.LocationResult =>
   entry instanceof AdapterError.AdapterError
@@ -285,12 +278,9 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
     const count = found.entries.length / 2
     const digests = new Array<string>(count)
     const groups = new Map<string, Array<number>>()
-    let sliceStart = performance.now()
+    const slices = Cooperative.makeSlices()
     for (let i = 0; i < count; i++) {
-      if (performance.now() - sliceStart >= textSliceMillis) {
-        yield* yieldToEventLoop
-        sliceStart = performance.now()
-      }
+      if (slices.due()) yield* slices.next
       const start = found.entries[2 * i]!
       const end = found.entries[2 * i + 1]!
       const digest = Digest.sha256Hex(bytes.subarray(start, end))
@@ -342,5 +332,4 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
   )
 
 // Hashing an entry's bytes is quick, parsing one (an unknown text) is not: the event loop runs between
-// slices of this many milliseconds.
-const textSliceMillis = 4
+// slices of `Cooperative.sliceMillis`.

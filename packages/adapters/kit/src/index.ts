@@ -10,6 +10,13 @@
 export * as Adapter from "./Adapter.js"
 
 /**
+ * Long synchronous work in short slices, one turn of the event loop at a time.
+ *
+ * @since 0.1.0
+ */
+export * as Cooperative from "./Cooperative.js"
+
+/**
  * SHA-256 in hex or bytes, the one digest of ids, hashes and stored token digests.
  *
  * @since 0.1.0
