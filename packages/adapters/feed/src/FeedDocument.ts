@@ -267,7 +267,17 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
   body: FeedSource.Body
 ): Effect.Effect<ReadonlyArray<Adapter.LocationResult>, AdapterError.AdapterError> =>
   Effect.gen(function*() {
-    const found = FeedText.layout(body.bytes)
+    const slices = Cooperative.makeSlices()
+    const scan = FeedText.scanner(body.bytes)
+    let found: FeedText.Layout | undefined
+    for (;;) {
+      const step = scan.step(scanStepBytes)
+      if (step !== "more") {
+        found = step
+        break
+      }
+      if (slices.due()) yield* slices.next
+    }
     if (found === undefined) {
       const document = yield* UpstreamHttp.parseJson(new TextDecoder().decode(body.bytes), body.what)
       return yield* entries(document)
@@ -278,7 +288,6 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
     const count = found.entries.length / 2
     const digests = new Array<string>(count)
     const groups = new Map<string, Array<number>>()
-    const slices = Cooperative.makeSlices()
     for (let i = 0; i < count; i++) {
       if (slices.due()) yield* slices.next
       const start = found.entries[2 * i]!
@@ -332,4 +341,6 @@ export const entriesOfText = (index: TextIndex = makeTextIndex()) =>
   )
 
 // Hashing an entry's bytes is quick, parsing one (an unknown text) is not: the event loop runs between
-// slices of `Cooperative.sliceMillis`.
+// slices of `Cooperative.sliceMillis`, the scan included (it checks the clock every this many bytes: about
+// a millisecond of scanning).
+const scanStepBytes = 256 * 1024

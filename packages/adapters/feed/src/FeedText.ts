@@ -61,11 +61,25 @@ const skipSpace = (bytes: Buffer, at: number) => {
  * @since 0.1.0
  */
 export const layout = (body: Uint8Array): Layout | undefined => {
+  const scan = scanner(body)
+  for (;;) {
+    const step = scan.step(Number.POSITIVE_INFINITY)
+    if (step !== "more") return step
+  }
+}
+
+/**
+ * `layout` in steps: each `step(bytes)` scans about that many more bytes of the document (a string that
+ * runs past them is read whole) and gives `"more"`, or the layout (`undefined`: as `layout`). A 122 MB
+ * feed takes about half a second to scan: in steps, the event loop can run between them.
+ *
+ * @since 0.1.0
+ */
+export const scanner = (body: Uint8Array): { readonly step: (bytes: number) => Layout | undefined | "more" } => {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
   // A UTF-8 byte order mark is ignored, as a decoded response body drops it.
   const begin = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   const first = skipSpace(bytes, begin)
-  if (bytes[first] !== OPEN_OBJECT) return undefined
   // The candidate array: [open, close] offsets and its elements' boundaries.
   let found: { open: number; close: number; entries: Array<number> } | undefined
   let depth = 0
@@ -75,71 +89,103 @@ export const layout = (body: Uint8Array): Layout | undefined => {
   // Inside a candidate `locations` array: its depth-2 elements.
   // (`afterComma`: an element must follow, as JSON allows no trailing comma.)
   let array: { open: number; entries: Array<number>; elementStart: number; afterComma: boolean } | undefined
-  while (at < bytes.length) {
-    const c = bytes[at]!
-    if (c === QUOTE) {
-      const end = stringEnd(bytes, at)
-      if (end < 0) return undefined
-      if (depth === 1) {
-        const next = skipSpace(bytes, end)
-        if (bytes[next] === COLON) {
-          const raw = bytes.subarray(at + 1, end - 1)
-          pendingKey = raw.includes(BACKSLASH) ? safeKey(bytes.toString("utf8", at, end)) : raw.toString("utf8")
-          at = next + 1
-          continue
+  let done = false
+
+  const finish = (): Layout | undefined => {
+    done = true
+    if (depth !== 0 || found === undefined) return undefined
+    const skeleton = bytes.toString("utf8", begin, found.open + 1) + bytes.toString("utf8", found.close)
+    return { entries: Uint32Array.from(found.entries), skeleton }
+  }
+
+  const step = (budget: number): Layout | undefined | "more" => {
+    if (done) throw new Error("FeedText.scanner: the scan has ended")
+    if (at === first && bytes[first] !== OPEN_OBJECT) {
+      done = true
+      return undefined
+    }
+    const stop = at + budget
+    while (at < bytes.length) {
+      if (at >= stop) return "more"
+      const c = bytes[at]!
+      if (c === QUOTE) {
+        const end = stringEnd(bytes, at)
+        if (end < 0) {
+          done = true
+          return undefined
         }
+        if (depth === 1) {
+          const next = skipSpace(bytes, end)
+          if (bytes[next] === COLON) {
+            const raw = bytes.subarray(at + 1, end - 1)
+            pendingKey = raw.includes(BACKSLASH) ? safeKey(bytes.toString("utf8", at, end)) : raw.toString("utf8")
+            at = next + 1
+            continue
+          }
+          pendingKey = undefined
+        }
+        if (array !== undefined && depth === 2 && array.elementStart < 0) array.elementStart = at
+        if (array !== undefined && depth === 2) array.afterComma = false
+        at = end
+        continue
+      }
+      if (isSpace(c)) {
+        at++
+        continue
+      }
+      if (array !== undefined && depth === 2 && c !== COMMA && c !== CLOSE_ARRAY) {
+        if (array.elementStart < 0) array.elementStart = at
+        array.afterComma = false
+      }
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === 1 && c === OPEN_ARRAY && pendingKey === "locations") {
+          array = { open: at, entries: [], elementStart: -1, afterComma: false }
+        }
+        if (depth === 1) pendingKey = undefined
+        depth++
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        depth--
+        if (depth < 0) {
+          done = true
+          return undefined
+        }
+        if (array !== undefined && depth === 1) {
+          if (c !== CLOSE_ARRAY || array.afterComma) {
+            done = true
+            return undefined
+          }
+          if (array.elementStart >= 0) array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
+          found = { open: array.open, close: at, entries: array.entries }
+          array = undefined
+        }
+        if (depth === 0) {
+          // Only whitespace may follow the document.
+          if (skipSpace(bytes, at + 1) !== bytes.length) {
+            done = true
+            return undefined
+          }
+          break
+        }
+      } else if (c === COMMA) {
+        if (array !== undefined && depth === 2) {
+          if (array.elementStart < 0) {
+            done = true
+            return undefined
+          }
+          array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
+          array.elementStart = -1
+          array.afterComma = true
+        }
+        if (depth === 1) pendingKey = undefined
+      } else if (depth === 1 && c !== COLON) {
+        // A value of the top-level object that is not a string, object or array (a number, a literal).
         pendingKey = undefined
       }
-      if (array !== undefined && depth === 2 && array.elementStart < 0) array.elementStart = at
-      if (array !== undefined && depth === 2) array.afterComma = false
-      at = end
-      continue
-    }
-    if (isSpace(c)) {
       at++
-      continue
     }
-    if (array !== undefined && depth === 2 && c !== COMMA && c !== CLOSE_ARRAY) {
-      if (array.elementStart < 0) array.elementStart = at
-      array.afterComma = false
-    }
-    if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (depth === 1 && c === OPEN_ARRAY && pendingKey === "locations") {
-        array = { open: at, entries: [], elementStart: -1, afterComma: false }
-      }
-      if (depth === 1) pendingKey = undefined
-      depth++
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      depth--
-      if (depth < 0) return undefined
-      if (array !== undefined && depth === 1) {
-        if (c !== CLOSE_ARRAY || array.afterComma) return undefined
-        if (array.elementStart >= 0) array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
-        found = { open: array.open, close: at, entries: array.entries }
-        array = undefined
-      }
-      if (depth === 0) {
-        // Only whitespace may follow the document.
-        if (skipSpace(bytes, at + 1) !== bytes.length) return undefined
-        break
-      }
-    } else if (c === COMMA) {
-      if (array !== undefined && depth === 2) {
-        if (array.elementStart < 0) return undefined
-        array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
-        array.elementStart = -1
-        array.afterComma = true
-      }
-      if (depth === 1) pendingKey = undefined
-    } else if (depth === 1 && c !== COLON) {
-      // A value of the top-level object that is not a string, object or array (a number, a literal).
-      pendingKey = undefined
-    }
-    at++
+    return finish()
   }
-  if (depth !== 0 || found === undefined) return undefined
-  const skeleton = bytes.toString("utf8", begin, found.open + 1) + bytes.toString("utf8", found.close)
-  return { entries: Uint32Array.from(found.entries), skeleton }
+  return { step }
 }
 
 // A key with escapes, read as JSON reads it; one that does not parse is not "locations".

@@ -149,6 +149,36 @@ describe("FeedText.layout", () => {
     expect(JSON.parse(found.skeleton)).toEqual({ x: { locations: [9] }, locations: [] })
   })
 
+  it("gives the same layout scanned in steps of any size as in one go, damaged documents included", () => {
+    const stepped = (bytes: Buffer, sizes: ReadonlyArray<number>) => {
+      const scan = FeedText.scanner(bytes)
+      for (let i = 0;; i++) {
+        const step = scan.step(sizes[i % sizes.length]!)
+        if (step !== "more") return { step, steps: i + 1 }
+      }
+    }
+    let resumed = 0
+    fc.assert(
+      fc.property(
+        document,
+        fc.nat(),
+        fc.constantFrom("", ..."{}[],:\"\\ 0a".split("")),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        (d, position, byte, sizes) => {
+          const text = render(d)
+          const at = position % text.length
+          const bytes = Buffer.from(text.slice(0, at) + byte + text.slice(at + (byte === "" ? 0 : 1)))
+          const { step, steps } = stepped(bytes, sizes)
+          if (steps > 1) resumed++
+          expect(step).toEqual(FeedText.layout(bytes))
+        }
+      ),
+      { numRuns: 500, seed: 14 }
+    )
+    // Most documents took several steps: the scan was resumed, not just run once.
+    expect(resumed).toBeGreaterThan(250)
+  })
+
   it("leaves to a whole parse what it cannot lay out", () => {
     for (
       const text of [
