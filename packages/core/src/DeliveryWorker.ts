@@ -35,6 +35,7 @@
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
+import * as Cooperative from "@spacesync/adapter-kit/Cooperative"
 import * as Ids from "@spacesync/adapter-kit/Ids"
 import { Config, Context, Duration, Effect, Either, Fiber, Layer, Queue, Stream } from "effect"
 import type * as ConfigError from "effect/ConfigError"
@@ -506,6 +507,9 @@ export const make = (
       }
     })
 
+    // Requests in flight and results not yet written come before long synchronous work of the process (a
+    // sync preparing thousands of locations): see `Cooperative.prioritize`.
+    yield* Cooperative.prioritize(() => capacity.total > 0 || completions.unwritten() > 0)
     const flushFiber = yield* Effect.forkScoped(completions.loop)
     yield* Effect.forkScoped(reapLoop)
     yield* Effect.forkScoped(sweepLoop)

@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
+import * as Cooperative from "@spacesync/adapter-kit/Cooperative"
 import type * as Ids from "@spacesync/adapter-kit/Ids"
 import { DateTime, Deferred, Duration, Effect, Either, Layer, Stream } from "effect"
 import { createServer, type Server, type ServerResponse } from "node:http"
@@ -140,6 +141,74 @@ describe("DeliveryWorker", () => {
       expect(writes.map((batch) => batch.map((r) => [r.deliveryId, r.attempt, r.outcome]))).toEqual([
         [["dlv_test", 1, "succeeded"]]
       ])
+    }).pipe(Effect.scoped))
+
+  it.live("a request in flight comes before long synchronous work: slices of it pause, then run back to back once idle", () =>
+    Effect.gen(function*() {
+      const target = yield* receiver(() => ({ status: 200, delayMs: 400 }))
+      const claimed: DeliveryQueue.Claimed = {
+        claimId: "clm_prio",
+        tid: "(0,1)",
+        deliveryId: "dlv_prio" as Webhook.DeliveryId,
+        endpointId: "whe_prio" as Webhook.EndpointId,
+        platformId: "plt_prio" as Ids.PlatformId,
+        eventId: "evt_prio" as Ids.EventId,
+        attempt: 1,
+        scheduleStep: 0,
+        trigger: "scheduled",
+        eventCreatedAt: Date.now(),
+        url: `${target.url}/hook`,
+        secrets: [],
+        body: "{}"
+      }
+      let handedOut = false
+      const written = yield* Deferred.make<void>()
+      const queue = Layer.succeed(
+        DeliveryQueue.DeliveryQueue,
+        DeliveryQueue.DeliveryQueue.of({
+          claim: () =>
+            Effect.sync(() => {
+              if (handedOut) return []
+              handedOut = true
+              return [claimed]
+            }),
+          complete: () => Effect.as(Deferred.succeed(written, undefined), []),
+          reap: Effect.succeed(0),
+          disableEndpoint: () => Effect.succeed(true),
+          depths: Effect.succeed([]),
+          notifications: Stream.empty
+        })
+      )
+      // A slicing loop of 3 slices, and the turns of the event loop between its slices (a mark per turn).
+      const turnsBetweenSlices = Effect.gen(function*() {
+        const log: Array<string> = []
+        let left = 1_000_000
+        let marking = true
+        const mark = () => {
+          log.push("x")
+          if (marking && --left > 0) setImmediate(mark)
+        }
+        setImmediate(mark)
+        for (let i = 0; i < 3; i++) {
+          yield* Cooperative.yieldTurn
+          log.push("s")
+        }
+        marking = false
+        return log.join("").split("s").slice(1, -1).map((gap) => gap.length)
+      })
+      yield* Effect.gen(function*() {
+        yield* eventually(Effect.sync(() => target.received.length === 1), 5_000, "the request")
+        // The request is in flight (its answer comes 400 ms later): each slice is followed by a pause.
+        const busy = yield* turnsBetweenSlices
+        expect(Math.min(...busy)).toBeGreaterThan(1)
+        yield* Deferred.await(written)
+        // Answered and written: nothing in flight, the slices take one turn each again.
+        expect(yield* turnsBetweenSlices).toEqual([1, 1])
+      }).pipe(
+        Effect.provide(
+          workerLayer({ listen: false }).pipe(Layer.provide(queue), Layer.provide(SecretBox.layer(secretKey)))
+        )
+      )
     }).pipe(Effect.scoped))
 
   layer(baseLayer(), { excludeTestServices: true })((it) => {

@@ -39,6 +39,37 @@ describe("Cooperative", () => {
       expect(text.slice(first, last + 1)).not.toMatch(/[abc][abc]/)
     }))
 
+  it.live("while prioritized work is busy, each slice is followed by a pause of turns left to other work", () =>
+    Effect.gen(function*() {
+      // The marks between consecutive slices of one loop: one per turn.
+      const marksBetween = (log: ReadonlyArray<string>) => log.join("").split("a").slice(1, -1).map((gap) => gap.length)
+      let busy = true
+      const during: Array<string> = []
+      markEveryTurn(during, 100_000)
+      yield* Effect.scoped(Effect.gen(function*() {
+        yield* Cooperative.prioritize(() => busy)
+        yield* loop("a", 4, during)
+      }))
+      // A pause of `pauseMillis` is many turns of a loop that only marks (each a few microseconds).
+      expect(Math.min(...marksBetween(during))).toBeGreaterThan(1)
+
+      const idle: Array<string> = []
+      markEveryTurn(idle, 40)
+      busy = false
+      yield* Effect.scoped(Effect.gen(function*() {
+        yield* Cooperative.prioritize(() => busy)
+        yield* loop("a", 4, idle)
+      }))
+      // Not busy: one turn between slices, as without it.
+      expect(marksBetween(idle)).toEqual([1, 1, 1])
+      // And a closed scope no longer counts: busy again, but no longer registered.
+      busy = true
+      const after: Array<string> = []
+      markEveryTurn(after, 40)
+      yield* loop("a", 4, after)
+      expect(marksBetween(after)).toEqual([1, 1, 1])
+    }))
+
   it.live("a loop interrupted while it waits for its turn gives it up: the others still get theirs", () =>
     Effect.gen(function*() {
       const log: Array<string> = []
