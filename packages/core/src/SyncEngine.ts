@@ -33,8 +33,9 @@
  */
 import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
-import { Adapter, Cooperative } from "@spacesync/adapter-kit"
+import { Adapter } from "@spacesync/adapter-kit"
 import { AdapterError } from "@spacesync/adapter-kit/AdapterError"
+import * as Cooperative from "@spacesync/adapter-kit/Cooperative"
 import { sha256Hex } from "@spacesync/adapter-kit/Digest"
 import type { AccountId, LocationId } from "@spacesync/adapter-kit/Ids"
 import * as LocationSnapshot from "@spacesync/adapter-kit/LocationSnapshot"

@@ -85,53 +85,64 @@ const history = (platformId: Ids.PlatformId, endpointId: string) =>
 const endpointOf = (platformId: Ids.PlatformId, endpointId: string) =>
   Effect.flatMap(Store, (store) => store.get(platformId, endpointId)).pipe(Effect.orDie)
 
+/**
+ * A queue (no database) that hands out one delivery of `url` to the first claim and nothing after;
+ * `complete` is what writing results does.
+ */
+const oneDeliveryQueue = (
+  url: string,
+  complete: DeliveryQueue.DeliveryQueue["Type"]["complete"]
+) => {
+  const claimed: DeliveryQueue.Claimed = {
+    claimId: "clm_test",
+    tid: "(0,1)",
+    deliveryId: "dlv_test" as Webhook.DeliveryId,
+    endpointId: "whe_test" as Webhook.EndpointId,
+    platformId: "plt_test" as Ids.PlatformId,
+    eventId: "evt_test" as Ids.EventId,
+    attempt: 1,
+    scheduleStep: 0,
+    trigger: "scheduled",
+    eventCreatedAt: Date.now(),
+    url,
+    secrets: [],
+    body: "{}"
+  }
+  let handedOut = false
+  return Layer.succeed(
+    DeliveryQueue.DeliveryQueue,
+    DeliveryQueue.DeliveryQueue.of({
+      claim: () =>
+        Effect.sync(() => {
+          if (handedOut) return []
+          handedOut = true
+          return [claimed]
+        }),
+      complete,
+      reap: Effect.succeed(0),
+      disableEndpoint: () => Effect.succeed(true),
+      depths: Effect.succeed([]),
+      notifications: Stream.empty
+    })
+  )
+}
+
 describe("DeliveryWorker", () => {
   // The retry schedule, jitter and Retry-After are DeliveryPolicy's (DeliveryPolicy.test.ts, no database).
 
   it.live("a batch of results being written when the worker stops is written once, not again at shutdown", () =>
     Effect.gen(function*() {
       const target = yield* receiver()
-      const claimed: DeliveryQueue.Claimed = {
-        claimId: "clm_test",
-        tid: "(0,1)",
-        deliveryId: "dlv_test" as Webhook.DeliveryId,
-        endpointId: "whe_test" as Webhook.EndpointId,
-        platformId: "plt_test" as Ids.PlatformId,
-        eventId: "evt_test" as Ids.EventId,
-        attempt: 1,
-        scheduleStep: 0,
-        trigger: "scheduled",
-        eventCreatedAt: Date.now(),
-        url: `${target.url}/hook`,
-        secrets: [],
-        body: "{}"
-      }
-      let handedOut = false
       const writes: Array<ReadonlyArray<DeliveryQueue.AttemptResult>> = []
       const written = yield* Deferred.make<void>()
       // A queue whose write commits at once but answers late (as a statement does whose reply is slow to
       // come back): the worker stops in between.
-      const queue = Layer.succeed(
-        DeliveryQueue.DeliveryQueue,
-        DeliveryQueue.DeliveryQueue.of({
-          claim: () =>
-            Effect.sync(() => {
-              if (handedOut) return []
-              handedOut = true
-              return [claimed]
-            }),
-          complete: (results) =>
-            Effect.sync(() => writes.push(results)).pipe(
-              Effect.zipRight(Deferred.succeed(written, undefined)),
-              Effect.zipRight(Effect.sleep("300 millis")),
-              Effect.as([])
-            ),
-          reap: Effect.succeed(0),
-          disableEndpoint: () => Effect.succeed(true),
-          depths: Effect.succeed([]),
-          notifications: Stream.empty
-        })
-      )
+      const queue = oneDeliveryQueue(`${target.url}/hook`, (results) =>
+        Effect.sync(() => writes.push(results)).pipe(
+          Effect.zipRight(Deferred.succeed(written, undefined)),
+          Effect.zipRight(Effect.sleep("300 millis")),
+          Effect.as([])
+        ))
       yield* Deferred.await(written).pipe(
         Effect.provide(
           workerLayer({ listen: false }).pipe(Layer.provide(queue), Layer.provide(SecretBox.layer(secretKey)))
@@ -146,39 +157,8 @@ describe("DeliveryWorker", () => {
   it.live("a request in flight comes before long synchronous work: slices of it pause, then run back to back once idle", () =>
     Effect.gen(function*() {
       const target = yield* receiver(() => ({ status: 200, delayMs: 400 }))
-      const claimed: DeliveryQueue.Claimed = {
-        claimId: "clm_prio",
-        tid: "(0,1)",
-        deliveryId: "dlv_prio" as Webhook.DeliveryId,
-        endpointId: "whe_prio" as Webhook.EndpointId,
-        platformId: "plt_prio" as Ids.PlatformId,
-        eventId: "evt_prio" as Ids.EventId,
-        attempt: 1,
-        scheduleStep: 0,
-        trigger: "scheduled",
-        eventCreatedAt: Date.now(),
-        url: `${target.url}/hook`,
-        secrets: [],
-        body: "{}"
-      }
-      let handedOut = false
       const written = yield* Deferred.make<void>()
-      const queue = Layer.succeed(
-        DeliveryQueue.DeliveryQueue,
-        DeliveryQueue.DeliveryQueue.of({
-          claim: () =>
-            Effect.sync(() => {
-              if (handedOut) return []
-              handedOut = true
-              return [claimed]
-            }),
-          complete: () => Effect.as(Deferred.succeed(written, undefined), []),
-          reap: Effect.succeed(0),
-          disableEndpoint: () => Effect.succeed(true),
-          depths: Effect.succeed([]),
-          notifications: Stream.empty
-        })
-      )
+      const queue = oneDeliveryQueue(`${target.url}/hook`, () => Effect.as(Deferred.succeed(written, undefined), []))
       // A slicing loop of 3 slices, and the turns of the event loop between its slices (a mark per turn).
       const turnsBetweenSlices = Effect.gen(function*() {
         const log: Array<string> = []

@@ -91,29 +91,29 @@ export const scanner = (body: Uint8Array): { readonly step: (bytes: number) => L
   let array: { open: number; entries: Array<number>; elementStart: number; afterComma: boolean } | undefined
   let done = false
 
-  const finish = (): Layout | undefined => {
+  // The end of the scan: no layout (the caller parses the whole document).
+  const fail = (): undefined => {
     done = true
-    if (depth !== 0 || found === undefined) return undefined
+    return undefined
+  }
+
+  const finish = (): Layout | undefined => {
+    if (depth !== 0 || found === undefined) return fail()
+    done = true
     const skeleton = bytes.toString("utf8", begin, found.open + 1) + bytes.toString("utf8", found.close)
     return { entries: Uint32Array.from(found.entries), skeleton }
   }
 
   const step = (budget: number): Layout | undefined | "more" => {
     if (done) throw new Error("FeedText.scanner: the scan has ended")
-    if (at === first && bytes[first] !== OPEN_OBJECT) {
-      done = true
-      return undefined
-    }
+    if (bytes[first] !== OPEN_OBJECT) return fail()
     const stop = at + budget
     while (at < bytes.length) {
       if (at >= stop) return "more"
       const c = bytes[at]!
       if (c === QUOTE) {
         const end = stringEnd(bytes, at)
-        if (end < 0) {
-          done = true
-          return undefined
-        }
+        if (end < 0) return fail()
         if (depth === 1) {
           const next = skipSpace(bytes, end)
           if (bytes[next] === COLON) {
@@ -145,33 +145,21 @@ export const scanner = (body: Uint8Array): { readonly step: (bytes: number) => L
         depth++
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         depth--
-        if (depth < 0) {
-          done = true
-          return undefined
-        }
+        if (depth < 0) return fail()
         if (array !== undefined && depth === 1) {
-          if (c !== CLOSE_ARRAY || array.afterComma) {
-            done = true
-            return undefined
-          }
+          if (c !== CLOSE_ARRAY || array.afterComma) return fail()
           if (array.elementStart >= 0) array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
           found = { open: array.open, close: at, entries: array.entries }
           array = undefined
         }
         if (depth === 0) {
           // Only whitespace may follow the document.
-          if (skipSpace(bytes, at + 1) !== bytes.length) {
-            done = true
-            return undefined
-          }
+          if (skipSpace(bytes, at + 1) !== bytes.length) return fail()
           break
         }
       } else if (c === COMMA) {
         if (array !== undefined && depth === 2) {
-          if (array.elementStart < 0) {
-            done = true
-            return undefined
-          }
+          if (array.elementStart < 0) return fail()
           array.entries.push(array.elementStart, trimEnd(bytes, array.elementStart, at))
           array.elementStart = -1
           array.afterComma = true

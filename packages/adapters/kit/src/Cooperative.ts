@@ -36,7 +36,7 @@ const underPressure = () => {
 
 // The next turn: the next one (`setImmediate`), or one `pauseMillis` later under pressure.
 const schedule = () => {
-  if (priorities.size > 0 && underPressure()) setTimeout(pump, pauseMillis)
+  if (underPressure()) setTimeout(pump, pauseMillis)
   else setImmediate(pump)
 }
 
